@@ -1,0 +1,17 @@
+import type { Config } from '../config/schema.js';
+import type { DnsResolver } from '../dns/resolver.js';
+import type { Logger } from '../log/logger.js';
+import type { TlsProvider } from '../net/tls.js';
+import type { ControlStore } from '../store/control/types.js';
+import type { HealthRegistry } from './health.js';
+
+/** What the composition root hands to every listener factory and subsystem. */
+export interface AppContext {
+  config: Readonly<Config>;
+  log: Logger;
+  masterKey: Buffer;
+  control: ControlStore;
+  tls: TlsProvider;
+  dns: DnsResolver;
+  health: HealthRegistry;
+}

@@ -1,0 +1,102 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import type { Config } from '../config/schema.js';
+import { loadMasterKey } from '../crypto/master-key.js';
+import { DnsResolver } from '../dns/resolver.js';
+import { expireLogFiles } from '../log/log-files.js';
+import type { Logger } from '../log/logger.js';
+import type { Listener } from '../net/listener.js';
+import { TlsProvider } from '../net/tls.js';
+import { openControlStore } from '../store/control/open.js';
+import { webRoutes } from '../web/routes.js';
+import { createWebServer } from '../web/server.js';
+import type { AppContext } from './context.js';
+import { HealthRegistry } from './health.js';
+
+export interface RunningServer {
+  readonly context: AppContext;
+  /** Actual bound port of each enabled listener, by config name (smtp, imap, https, …). */
+  readonly ports: Readonly<Record<string, number>>;
+  reloadTls(): boolean;
+  close(): Promise<void>;
+}
+
+/** The composition root: opens stores, builds every enabled listener, and shuts them down in order. */
+export interface StartOptions {
+  env?: NodeJS.ProcessEnv;
+  /** Bind every enabled listener to a random free port (tests); the config's numbers only enable them. */
+  randomPorts?: boolean;
+}
+
+export async function startServer(config: Readonly<Config>, log: Logger, options: StartOptions = {}): Promise<RunningServer> {
+  const env = options.env ?? process.env;
+  const portFor = (name: keyof Config['ports']) => (options.randomPorts ? 0 : config.ports[name]);
+  mkdirSync(config.data_dir, { recursive: true, mode: 0o700 });
+  const masterKey = loadMasterKey(config.data_dir, env);
+  const tls = new TlsProvider({
+    hostname: config.hostname,
+    dataDir: config.data_dir,
+    certFile: config.tls.cert,
+    keyFile: config.tls.key,
+  });
+  tls.on('reload', () => log.info('tls certificate reloaded'));
+  tls.on('reload-failed', () => log.error('tls certificate reload failed; keeping the previous one'));
+  tls.watch();
+  const control = await openControlStore(config, masterKey);
+  const dns = new DnsResolver({
+    servers: config.dns.servers,
+    timeoutMs: config.dns.timeout_ms,
+    cacheMaxTtlS: config.dns.cache_max_ttl_s,
+  });
+  const health = new HealthRegistry();
+  const context: AppContext = { config, log, masterKey, control, tls, dns, health };
+
+  health.register('control_store', async () => {
+    await control.ping();
+    return { backend: control.dialect };
+  });
+  health.register('tls', async () => ({ expires: tls.expiresAt() }));
+
+  const timers = startHousekeeping(config, log);
+  const listeners: Listener[] = [];
+  const closeAll = async () => {
+    for (const timer of timers) clearInterval(timer);
+    await Promise.allSettled(listeners.map((l) => l.close(config.shutdown.grace_ms)));
+    tls.close();
+    await control.close();
+    masterKey.fill(0);
+  };
+  // Each protocol adds one entry: the config port that enables it and the factory that starts it.
+  const starters: Array<[keyof Config['ports'], (port: number) => Promise<Listener>]> = [
+    ['https', (port) => createWebServer({ host: config.bind, port, tls, log, health, routes: webRoutes(context) })],
+  ];
+  try {
+    for (const [name, start] of starters) {
+      if (config.ports[name] !== 0) listeners.push(await start(portFor(name)));
+    }
+  } catch (error) {
+    await closeAll();
+    throw error;
+  }
+  health.register('listeners', async () => Object.fromEntries(listeners.map((l) => [l.name, l.port])));
+
+  return {
+    context,
+    ports: Object.fromEntries(listeners.map((l) => [l.name, l.port])),
+    reloadTls: () => tls.reload(),
+    close: closeAll,
+  };
+}
+
+function startHousekeeping(config: Readonly<Config>, log: Logger): NodeJS.Timeout[] {
+  if (!config.logs.file) return [];
+  const dir = path.join(config.data_dir, 'logs');
+  const sweep = () => {
+    const removed = expireLogFiles(dir, config.logs.retention_days);
+    if (removed.length) log.info({ count: removed.length }, 'expired log files deleted');
+  };
+  sweep();
+  const timer = setInterval(sweep, 3_600_000);
+  timer.unref();
+  return [timer];
+}

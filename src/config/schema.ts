@@ -1,0 +1,98 @@
+import { z } from 'zod';
+
+/**
+ * The single source of truth for every option and its default.
+ * Sections mirror the subsystems they configure; unknown keys are errors everywhere.
+ */
+const port = (fallback: number, what: string) =>
+  z.number().int().min(0).max(65535).default(fallback).describe(`${what} (0 disables the listener)`);
+
+const hostPort = z
+  .string()
+  .regex(/^(\[[0-9a-fA-F:.]+\]|[^:\s]+)(:\d{1,5})?$/, 'expected "host" or "host:port"');
+
+export const portsSchema = z
+  .strictObject({
+    smtp: port(2525, 'inbound MX, STARTTLS'),
+    submission: port(2587, 'submission, STARTTLS + AUTH'),
+    submissions: port(2465, 'submission over implicit TLS'),
+    imap: port(2143, 'IMAP, STARTTLS'),
+    imaps: port(2993, 'IMAP over implicit TLS'),
+    pop3: port(2110, 'POP3, STLS'),
+    pop3s: port(2995, 'POP3 over implicit TLS'),
+    https: port(8443, 'HTTPS: API, web UI, MTA-STS policy, /healthz'),
+  })
+  .prefault({});
+
+export const configSchema = z.strictObject({
+  hostname: z
+    .string()
+    .regex(/^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/i, 'expected a DNS host name')
+    .default('localhost')
+    .describe('the name this server greets with and puts in its certificate'),
+  bind: z.string().default('127.0.0.1').describe('address every listener binds to'),
+  data_dir: z.string().default('./data').describe('where control.db, mailboxes, keys and certificates live'),
+  ports: portsSchema,
+  tls: z
+    .strictObject({
+      cert: z.string().optional().describe('PEM certificate chain file; absent = self-signed, generated at first start'),
+      key: z.string().optional().describe('PEM private key file (reloaded on SIGHUP or file change)'),
+    })
+    .prefault({})
+    .refine((t) => (t.cert === undefined) === (t.key === undefined), {
+      message: 'tls.cert and tls.key must be given together',
+    }),
+  dns: z
+    .strictObject({
+      servers: z.array(hostPort).default([]).describe('resolvers as "host:port"; empty = the system resolvers'),
+      timeout_ms: z.number().int().min(100).max(60_000).default(5000).describe('per-query timeout'),
+      cache_max_ttl_s: z.number().int().min(0).max(86_400).default(3600).describe('upper bound on cached TTLs'),
+    })
+    .prefault({}),
+  delivery: z
+    .strictObject({
+      port: z.number().int().min(1).max(65535).default(25).describe('TCP port of remote MX hosts'),
+    })
+    .prefault({}),
+  database: z
+    .strictObject({
+      url: z
+        .string()
+        .regex(/^postgres(ql)?:\/\//, 'expected a postgres:// URL')
+        .optional()
+        .describe('PostgreSQL URL for the control store; absent = encrypted SQLite in data_dir'),
+    })
+    .prefault({}),
+  state: z
+    .strictObject({
+      redis: z
+        .string()
+        .regex(/^rediss?:\/\//, 'expected a redis:// URL')
+        .optional()
+        .describe('Redis URL for shared short-lived state; absent = in memory'),
+    })
+    .prefault({}),
+  antivirus: z
+    .strictObject({
+      clamd: z
+        .string()
+        .optional()
+        .describe('clamd socket path or tcp://host:port; absent = no antivirus scanning'),
+    })
+    .prefault({}),
+  logs: z
+    .strictObject({
+      level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('info').describe('log level'),
+      file: z.boolean().default(false).describe('also write daily log files under data_dir/logs'),
+      retention_days: z.number().int().min(1).max(365).default(7).describe('log files older than this are deleted'),
+    })
+    .prefault({}),
+  shutdown: z
+    .strictObject({
+      grace_ms: z.number().int().min(0).max(600_000).default(10_000).describe('how long open sessions may finish'),
+    })
+    .prefault({}),
+});
+
+export type Config = z.infer<typeof configSchema>;
+export type ConfigInput = z.input<typeof configSchema>;

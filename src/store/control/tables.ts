@@ -1,0 +1,22 @@
+import type { Generated } from 'kysely';
+
+/** Row shapes as stored. Booleans are 0/1 and lists JSON text, the same in SQLite and PostgreSQL. */
+export interface ControlTables {
+  domains: { name: string; verification_token: string; created_at: string };
+  aliases: {
+    address: string;
+    domain: string;
+    forwards: string;
+    mailbox: number;
+    enabled: number;
+    created_at: string;
+  };
+  audit_events: {
+    id: Generated<number>;
+    at: string;
+    actor: string;
+    action: string;
+    subject: string;
+    detail: string;
+  };
+}

@@ -1,0 +1,67 @@
+/** The control store: domains, aliases, audit. One interface, a Kysely implementation per dialect. */
+
+export interface Domain {
+  name: string;
+  verificationToken: string;
+  createdAt: string;
+}
+
+export interface Alias {
+  address: string;
+  domain: string;
+  forwards: string[];
+  mailbox: boolean;
+  enabled: boolean;
+  createdAt: string;
+}
+
+export interface NewAlias {
+  address: string;
+  forwards?: string[];
+  mailbox?: boolean;
+  enabled?: boolean;
+}
+
+export interface AuditEvent {
+  id: number;
+  at: string;
+  actor: string;
+  action: string;
+  subject: string;
+  detail: Record<string, unknown>;
+}
+
+export type NewAuditEvent = Omit<AuditEvent, 'id' | 'at'> & { at?: string };
+
+export interface DomainRepository {
+  add(name: string): Promise<Domain>;
+  get(name: string): Promise<Domain | undefined>;
+  list(): Promise<Domain[]>;
+  /** Removes the domain and its aliases; returns the removed alias addresses. */
+  remove(name: string): Promise<string[]>;
+}
+
+export interface AliasRepository {
+  add(alias: NewAlias): Promise<Alias>;
+  get(address: string): Promise<Alias | undefined>;
+  list(domain?: string): Promise<Alias[]>;
+  update(address: string, change: Partial<Pick<Alias, 'forwards' | 'mailbox' | 'enabled'>>): Promise<Alias>;
+  remove(address: string): Promise<void>;
+  /** The alias a recipient reaches: exact address, then without +tag, then the domain's catch-all. */
+  resolve(recipient: string): Promise<Alias | undefined>;
+}
+
+export interface AuditRepository {
+  record(event: NewAuditEvent): Promise<void>;
+  list(options?: { limit?: number; action?: string }): Promise<AuditEvent[]>;
+}
+
+export interface ControlStore {
+  readonly dialect: 'sqlite' | 'postgres';
+  readonly domains: DomainRepository;
+  readonly aliases: AliasRepository;
+  readonly audit: AuditRepository;
+  /** A cheap round trip, for /healthz. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,9 @@
+import type { FastifyInstance } from 'fastify';
+import type { AppContext } from '../app/context.js';
+
+export type RouteRegistrar = (app: FastifyInstance) => void | Promise<void>;
+
+/** Every feature's HTTPS routes (API, UI, MTA-STS policy host), given the app's dependencies. */
+export function webRoutes(_context: AppContext): RouteRegistrar[] {
+  return [];
+}

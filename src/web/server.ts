@@ -1,0 +1,62 @@
+import type https from 'node:https';
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { HealthRegistry } from '../app/health.js';
+import { AppError, publicMessageOf } from '../core/errors.js';
+import type { Logger } from '../log/logger.js';
+import { adoptServer, type Listener } from '../net/listener.js';
+import type { TlsProvider } from '../net/tls.js';
+
+export interface WebServerDeps {
+  host: string;
+  port: number;
+  tls: TlsProvider;
+  log: Logger;
+  health: HealthRegistry;
+  /** Later features (API, UI, MTA-STS policy host) register their routes here. */
+  routes?: Array<(app: FastifyInstance) => void | Promise<void>>;
+}
+
+const STATUS_BY_CODE: Record<string, number> = { usage: 400, not_found: 404, conflict: 409, forbidden: 403 };
+
+/** The HTTPS listener: /healthz now, the API, web UI and MTA-STS policy host as they land. */
+export async function createWebServer(deps: WebServerDeps): Promise<Listener> {
+  const app = Fastify({
+    https: deps.tls.serverOptions() as https.ServerOptions,
+    logger: false,
+    bodyLimit: 1024 * 1024,
+    connectionTimeout: 30_000,
+    requestTimeout: 30_000,
+    trustProxy: false,
+  });
+  deps.tls.attach(app.server as unknown as import('node:tls').Server);
+
+  app.setErrorHandler((error: Error & { statusCode?: number }, request, reply) => {
+    const status = error instanceof AppError ? (STATUS_BY_CODE[error.code] ?? 500) : (error.statusCode ?? 500);
+    if (status >= 500) deps.log.error({ err: error, route: request.routeOptions.url }, 'request failed');
+    const message = status < 500 && !(error instanceof AppError) ? error.message : publicMessageOf(error);
+    reply.status(status).send({ error: message });
+  });
+  app.setNotFoundHandler((_request, reply) => reply.status(404).send({ error: 'not found' }));
+  app.addHook('onSend', async (_request, reply) => {
+    reply.header('Strict-Transport-Security', 'max-age=31536000');
+    reply.header('X-Content-Type-Options', 'nosniff');
+    reply.header('Cache-Control', 'no-store');
+  });
+
+  app.get('/healthz', async (_request, reply) => {
+    const report = await deps.health.report();
+    reply.status(report.status === 'ok' ? 200 : 503).send(report);
+  });
+  for (const register of deps.routes ?? []) await register(app);
+
+  await app.ready();
+  const listener = await adoptServer('https', app.server, deps.host, deps.port, deps.log);
+  return {
+    ...listener,
+    close: async (graceMs) => {
+      const timer = setTimeout(() => app.server.closeAllConnections(), graceMs);
+      await app.close();
+      clearTimeout(timer);
+    },
+  };
+}
