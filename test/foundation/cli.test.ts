@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -85,14 +85,22 @@ describe('sealmail CLI', () => {
     }
   });
 
-  it('serves /healthz, and on SIGTERM stops accepting and exits 0', async () => {
+  it('serves /healthz, writes private daily log files, and on SIGTERM stops accepting and exits 0', async () => {
     const port = await freePort();
-    const server = await spawnServer(['--data-dir', path.join(tempDir(), 'data')], { env: portEnv({ https: port }) });
+    const dataDir = path.join(tempDir(), 'data');
+    const server = await spawnServer(['--data-dir', dataDir], {
+      env: { ...portEnv({ https: port }), SEALMAIL_LOGS_FILE: 'true' },
+    });
     const health = await httpsRequest(`https://127.0.0.1:${port}/healthz`);
     expect(health.status).toBe(200);
     expect(health.json()).toMatchObject({ status: 'ok' });
     expect(await server.stop('SIGTERM')).toBe(0);
     await expect(httpsRequest(`https://127.0.0.1:${port}/healthz`)).rejects.toThrow(/ECONNREFUSED/);
+    const logs = readdirSync(path.join(dataDir, 'logs'));
+    expect(logs).toHaveLength(1);
+    const logFile = path.join(dataDir, 'logs', logs[0]!);
+    expect(statSync(logFile).mode & 0o077).toBe(0);
+    expect(readFileSync(logFile, 'utf8')).toMatch(/"msg":"stopped"/);
   });
 });
 

@@ -12,8 +12,8 @@ export function registerServeCommand(program: Command): void {
     .description('run the mail server (every enabled listener)')
     .action(async (_options, command: Command) => {
       const config = configFor(command);
-      const destination = config.logs.file ? teeToDailyFile(path.join(config.data_dir, 'logs')) : process.stdout;
-      const log = createLogger({ level: config.logs.level, destination });
+      const logFile = config.logs.file ? new DailyLogFile(path.join(config.data_dir, 'logs')) : undefined;
+      const log = createLogger({ level: config.logs.level, destination: logFile ? tee(logFile) : process.stdout });
       const server = await startServer(config, log);
       output(command, { ports: server.ports, data_dir: config.data_dir }, `sealmail serving on ${config.bind}: ${JSON.stringify(server.ports)}`);
 
@@ -24,6 +24,8 @@ export function registerServeCommand(program: Command): void {
         log.info({ signal }, 'shutting down');
         await server.close();
         log.info('stopped');
+        // The last lines must reach the file before the process ends.
+        if (logFile) await new Promise((resolve) => logFile.end(resolve));
         process.exit(0);
       };
       process.on('SIGTERM', () => void stop('SIGTERM'));
@@ -32,12 +34,11 @@ export function registerServeCommand(program: Command): void {
     });
 }
 
-function teeToDailyFile(dir: string): NodeJS.WritableStream {
-  const file = new DailyLogFile(dir);
-  const tee = new PassThrough();
-  tee.on('data', (chunk: Buffer) => {
+function tee(file: DailyLogFile): NodeJS.WritableStream {
+  const stream = new PassThrough();
+  stream.on('data', (chunk: Buffer) => {
     process.stdout.write(chunk);
     file.write(chunk);
   });
-  return tee;
+  return stream;
 }
