@@ -3,6 +3,7 @@ import type { DnsResolver } from '../dns/resolver.js';
 import type { Logger } from '../log/logger.js';
 import type { TlsProvider } from '../net/tls.js';
 import type { ControlStore } from '../store/control/types.js';
+import type { MailboxDirectory } from '../store/mailbox/types.js';
 import type { HealthRegistry } from './health.js';
 
 /** What the composition root hands to every listener factory and subsystem. */
@@ -11,6 +12,8 @@ export interface AppContext {
   log: Logger;
   masterKey: Buffer;
   control: ControlStore;
+  /** Encrypted mailboxes: create, seal into the spool, unlock into sessions. */
+  mailboxes: MailboxDirectory;
   tls: TlsProvider;
   dns: DnsResolver;
   health: HealthRegistry;

@@ -8,6 +8,7 @@ import type { Logger } from '../log/logger.js';
 import type { Listener } from '../net/listener.js';
 import { TlsProvider } from '../net/tls.js';
 import { openControlStore } from '../store/control/open.js';
+import { openMailboxDirectory } from '../store/mailbox/open.js';
 import { webRoutes } from '../web/routes.js';
 import { createWebServer } from '../web/server.js';
 import type { AppContext } from './context.js';
@@ -48,14 +49,16 @@ export async function startServer(config: Readonly<Config>, log: Logger, options
     timeoutMs: config.dns.timeout_ms,
     cacheMaxTtlS: config.dns.cache_max_ttl_s,
   });
+  const mailboxes = openMailboxDirectory(config, masterKey, { log });
   const health = new HealthRegistry();
-  const context: AppContext = { config, log, masterKey, control, tls, dns, health };
+  const context: AppContext = { config, log, masterKey, control, tls, dns, health, mailboxes };
 
   health.register('control_store', async () => {
     await control.ping();
     return { backend: control.dialect };
   });
   health.register('tls', async () => ({ expires: tls.expiresAt() }));
+  health.register('mailboxes', async () => mailboxes.health());
 
   const timers = startHousekeeping(config, log);
   const listeners: Listener[] = [];
@@ -63,6 +66,7 @@ export async function startServer(config: Readonly<Config>, log: Logger, options
     for (const timer of timers) clearInterval(timer);
     await Promise.allSettled(listeners.map((l) => l.close(config.shutdown.grace_ms)));
     tls.close();
+    await mailboxes.close();
     await control.close();
     masterKey.fill(0);
   };

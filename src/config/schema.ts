@@ -87,6 +87,26 @@ export const configSchema = z.strictObject({
       retention_days: z.number().int().min(1).max(365).default(7).describe('log files older than this are deleted'),
     })
     .prefault({}),
+  mailbox: z
+    .strictObject({
+      idle_ttl_s: z
+        .number()
+        .int()
+        .min(0)
+        .max(86_400)
+        .default(300)
+        .describe('how long a mailbox key stays in memory after its last session closes'),
+      kdf_memory_kib: z
+        .number()
+        .int()
+        .min(65_536)
+        .max(4_194_304)
+        .default(65_536)
+        .describe('Argon2id memory cost (KiB) for new mailbox passwords; at least 64 MiB'),
+      kdf_iterations: z.number().int().min(3).max(64).default(3).describe('Argon2id time cost for new mailbox passwords; at least 3'),
+      quota_mb: z.number().int().min(1).max(10_485_760).default(1024).describe('storage quota of each new mailbox, in MiB'),
+    })
+    .prefault({}),
   shutdown: z
     .strictObject({
       grace_ms: z.number().int().min(0).max(600_000).default(10_000).describe('how long open sessions may finish'),

@@ -1,5 +1,5 @@
 import { createHmac, randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
+import { accessSync, constants, existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { normaliseAddress } from '../../core/address.js';
 import { AppError, ConflictError, NotFoundError } from '../../core/errors.js';
@@ -63,6 +63,12 @@ export class SealedMailboxDirectory implements MailboxDirectory {
   /** How many mailboxes currently have their keys in memory (for tests and /healthz). */
   openCount(): number {
     return this.open.size;
+  }
+
+  /** For /healthz: the mailbox root is writable (deliveries can be spooled) and how many are unlocked. */
+  async health(): Promise<{ unlocked: number }> {
+    accessSync(this.options.root, constants.W_OK);
+    return { unlocked: this.open.size };
   }
 
   async exists(address: string): Promise<boolean> {
