@@ -2,9 +2,11 @@ import { randomBytes } from 'node:crypto';
 import { type Kysely, sql } from 'kysely';
 import { lookupCandidates, normaliseAddress, normaliseDomain, parseAddress } from '../../core/address.js';
 import { ConflictError, NotFoundError, UsageError } from '../../core/errors.js';
+import { AliasKeysTable } from './alias-keys.js';
 import type { ControlTables } from './tables.js';
 import type {
   Alias,
+  AliasKeyRepository,
   AliasRepository,
   AuditEvent,
   AuditRepository,
@@ -25,6 +27,7 @@ export class KyselyControlStore implements ControlStore {
   readonly domains: DomainRepository;
   readonly aliases: AliasRepository;
   readonly audit: AuditRepository;
+  readonly aliasKeys: AliasKeyRepository;
 
   constructor(
     readonly dialect: 'sqlite' | 'postgres',
@@ -33,6 +36,7 @@ export class KyselyControlStore implements ControlStore {
     this.domains = new Domains(db);
     this.aliases = new Aliases(db);
     this.audit = new Audit(db);
+    this.aliasKeys = new AliasKeysTable(db);
   }
 
   async ping(): Promise<void> {

@@ -11,6 +11,12 @@ export interface ControlTables {
     enabled: number;
     created_at: string;
   };
+  alias_keys: {
+    address: string;
+    pgp_public_key: string | null;
+    smime_certificate: string | null;
+    updated_at: string;
+  };
   audit_events: {
     id: Generated<number>;
     at: string;

@@ -56,11 +56,30 @@ export interface AuditRepository {
   list(options?: { limit?: number; action?: string }): Promise<AuditEvent[]>;
 }
 
+/** The keys inbound mail for an alias is encrypted to (OpenPGP/MIME, S/MIME). */
+export interface AliasKeys {
+  address: string;
+  /** ASCII-armored OpenPGP public key. */
+  pgpPublicKey?: string;
+  /** PEM X.509 certificate. */
+  smimeCertificate?: string;
+  updatedAt: string;
+}
+
+export interface AliasKeyRepository {
+  get(address: string): Promise<AliasKeys | undefined>;
+  /** Sets (or with null clears) the alias's OpenPGP public key; the alias must exist. */
+  setPgp(address: string, armoredKey: string | null): Promise<void>;
+  /** Sets (or with null clears) the alias's S/MIME certificate; the alias must exist. */
+  setSmime(address: string, pemCertificate: string | null): Promise<void>;
+}
+
 export interface ControlStore {
   readonly dialect: 'sqlite' | 'postgres';
   readonly domains: DomainRepository;
   readonly aliases: AliasRepository;
   readonly audit: AuditRepository;
+  readonly aliasKeys: AliasKeyRepository;
   /** A cheap round trip, for /healthz. */
   ping(): Promise<void>;
   close(): Promise<void>;

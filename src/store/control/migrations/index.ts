@@ -1,5 +1,6 @@
 import { type Kysely, type Migration, type MigrationProvider, Migrator } from 'kysely';
 import * as initial from './001-initial.js';
+import * as aliasKeys from './002-alias-keys.js';
 
 export interface MigrationContext {
   dialect: 'sqlite' | 'postgres';
@@ -10,6 +11,7 @@ type MigrationModule = { up(db: Kysely<unknown>, context: MigrationContext): Pro
 /** Ordered by name; a later issue adds a file and one line here, never edits an applied migration. */
 const MIGRATIONS: Record<string, MigrationModule> = {
   '001-initial': initial,
+  '002-alias-keys': aliasKeys,
 };
 
 export async function migrate(db: Kysely<unknown>, context: MigrationContext): Promise<void> {
