@@ -2,16 +2,15 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDatabase, type TestDatabase } from '../../test/kit/postgres.js';
 import { openPostgresControlStore, openSqliteControlStore } from '../store/control/open.js';
 import type { ControlStore } from '../store/control/types.js';
 import { encryptForRecipient } from './encrypt-for-recipient.js';
 
 let dir: string;
 let certPem: string;
-const PG_ADMIN = 'postgres://postgres@127.0.0.1:5432/test';
-const pgDatabase = `sealmail_issue3_${process.pid}_${Date.now()}`;
+let database: TestDatabase;
 const raw = Buffer.from('From: a@example.org\r\nTo: bob@example.com\r\nSubject: hi\r\n\r\nplain body token 9c1d\r\n');
 
 beforeAll(async () => {
@@ -20,22 +19,16 @@ beforeAll(async () => {
     stdio: 'pipe',
   });
   certPem = readFileSync(path.join(dir, 'c.pem'), 'utf8');
-  const admin = new pg.Client({ connectionString: PG_ADMIN });
-  await admin.connect();
-  await admin.query(`create database ${pgDatabase}`);
-  await admin.end();
+  database = await createTestDatabase();
 });
 afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
-  const admin = new pg.Client({ connectionString: PG_ADMIN });
-  await admin.connect();
-  await admin.query(`drop database if exists ${pgDatabase} with (force)`);
-  await admin.end();
+  await database?.drop();
 });
 
 const backends: Array<[string, () => Promise<ControlStore>]> = [
   ['sqlite', () => openSqliteControlStore(path.join(dir, `control-${Math.random()}.db`), Buffer.alloc(32, 3))],
-  ['postgres', () => openPostgresControlStore(`postgres://postgres@127.0.0.1:5432/${pgDatabase}`)],
+  ['postgres', () => openPostgresControlStore(database.url)],
 ];
 
 describe.each(backends)('alias keys and encryptForRecipient (%s)', (_name, open) => {
