@@ -5,6 +5,7 @@ import { registerAliasCommands } from './commands/alias.js';
 import { registerConfigCommands } from './commands/config.js';
 import { registerDnsCommand } from './commands/dns.js';
 import { registerDomainCommands } from './commands/domain.js';
+import { registerMailboxCommands } from './commands/mailbox.js';
 import { registerServeCommand } from './commands/serve.js';
 
 export function buildProgram(): Command {
@@ -18,6 +19,7 @@ export function buildProgram(): Command {
   registerServeCommand(program);
   registerDomainCommands(program);
   registerAliasCommands(program);
+  registerMailboxCommands(program);
   registerDnsCommand(program);
   registerConfigCommands(program);
   for (const command of program.commands) applyExitOverride(command);

@@ -1,6 +1,10 @@
 import type { Command } from 'commander';
 import { normaliseAddress, normaliseDomain } from '../../core/address.js';
+import { NotFoundError, UsageError } from '../../core/errors.js';
 import { output, withControlStore } from '../io.js';
+import { checkNewPassword, passwordOrGenerated, stdinLines, withMailboxes } from '../mailboxes.js';
+import { registerAliasKeyCommands } from './alias-keys.js';
+import { registerAliasPasswdCommand } from './alias-passwd.js';
 
 const collect = (value: string, previous: string[]) => [...previous, value];
 
@@ -13,11 +17,19 @@ export function registerAliasCommands(program: Command): void {
     .argument('<address>', 'local@domain, or *@domain for a catch-all')
     .option('--forward <address>', 'forward to this address (repeatable)', collect, [])
     .option('--mailbox', 'keep an encrypted mailbox for this alias')
+    .option('--password-stdin', 'read the mailbox password from stdin (else one is generated and printed)')
     .option('--disabled', 'create the alias disabled')
-    .action(async (address: string, options: { forward: string[]; mailbox?: boolean; disabled?: boolean }, command: Command) => {
+    .action(async (address: string, options: { forward: string[]; mailbox?: boolean; passwordStdin?: boolean; disabled?: boolean }, command: Command) => {
       // Validate everything before anything is written.
-      normaliseAddress(address, { allowCatchAll: true });
+      const normalised = normaliseAddress(address, { allowCatchAll: true });
       for (const target of options.forward) normaliseAddress(target);
+      if (options.passwordStdin && !options.mailbox) throw new UsageError('--password-stdin needs --mailbox');
+      if (options.mailbox && normalised.startsWith('*@')) throw new UsageError('a catch-all cannot have a mailbox');
+      const secret = options.mailbox
+        ? passwordOrGenerated(options.passwordStdin ? ((await stdinLines())[0] ?? '') : undefined)
+        : undefined;
+      if (options.passwordStdin && secret?.generated) throw new UsageError('expected the mailbox password on stdin');
+      if (secret) checkNewPassword(secret.password);
       const added = await withControlStore(command, async (store) => {
         const created = await store.aliases.add({
           address,
@@ -25,10 +37,23 @@ export function registerAliasCommands(program: Command): void {
           mailbox: options.mailbox ?? false,
           enabled: !options.disabled,
         });
-        await store.audit.record({ actor: 'cli', action: 'alias.add', subject: created.address, detail: {} });
+        if (secret) {
+          try {
+            await withMailboxes(command, (mailboxes) => mailboxes.create(created.address, secret.password));
+          } catch (error) {
+            await store.aliases.remove(created.address);
+            throw error;
+          }
+        }
+        await store.audit.record({ actor: 'cli', action: 'alias.add', subject: created.address, detail: { mailbox: Boolean(secret) } });
         return created;
       });
-      output(command, { address: added.address, forwards: added.forwards, mailbox: added.mailbox }, `added ${added.address}`);
+      const generated = secret?.generated ? secret.password : undefined;
+      output(
+        command,
+        { address: added.address, forwards: added.forwards, mailbox: added.mailbox, ...(generated ? { password: generated } : {}) },
+        generated ? `added ${added.address}\nmailbox password: ${generated}` : `added ${added.address}`,
+      );
     });
 
   alias
@@ -49,14 +74,19 @@ export function registerAliasCommands(program: Command): void {
 
   alias
     .command('remove')
-    .description('delete an alias')
+    .description('delete an alias; its mailbox is crypto-shredded (wrapped keys first, then files)')
     .argument('<address>', 'local@domain')
     .action(async (address: string, _options, command: Command) => {
       const normalised = normaliseAddress(address, { allowCatchAll: true });
       await withControlStore(command, async (store) => {
+        if (!(await store.aliases.get(normalised))) throw new NotFoundError(`alias ${normalised} does not exist`);
+        if (!normalised.startsWith('*@')) await withMailboxes(command, (mailboxes) => mailboxes.destroy(normalised));
         await store.aliases.remove(normalised);
         await store.audit.record({ actor: 'cli', action: 'alias.remove', subject: normalised, detail: {} });
       });
       output(command, { address: normalised, removed: true }, `removed ${normalised}`);
     });
+
+  registerAliasPasswdCommand(alias);
+  registerAliasKeyCommands(alias);
 }
