@@ -30,6 +30,8 @@ export interface MailboxDirectoryOptions {
   drainBatchBytes?: number;
   log?: Logger;
   hooks?: DrainHooks;
+  /** Benchmark only: the same code on an unencrypted file, to measure what encryption costs. */
+  unencryptedForBenchmark?: boolean;
 }
 
 /**
@@ -87,7 +89,7 @@ export class SealedMailboxDirectory implements MailboxDirectory {
     const salt = randomBytes(16);
     const kek = await deriveKek(password, salt, this.kdf);
     try {
-      const db = openMailboxDb(path.join(dir, MAILBOX_FILE), dataKey, { create: true });
+      const db = openMailboxDb(path.join(dir, MAILBOX_FILE), this.options.unencryptedForBenchmark ? null : dataKey, { create: true });
       try {
         createSchema(db, pair.secretKey, this.options.quotaBytes ?? 1024 ** 3);
         db.prepare("insert into meta (key, value) values ('address', ?)").run(normaliseAddress(address));
@@ -204,7 +206,7 @@ export class SealedMailboxDirectory implements MailboxDirectory {
     const start = (async () => {
       let db: ReturnType<typeof openMailboxDb> | undefined;
       try {
-        db = openMailboxDb(path.join(this.dirOf(id), MAILBOX_FILE), key, { create: false });
+        db = openMailboxDb(path.join(this.dirOf(id), MAILBOX_FILE), this.options.unencryptedForBenchmark ? null : key, { create: false });
         const row = db.prepare('select x25519, mlkem from keypair where id = 1').get() as { x25519: Buffer; mlkem: Buffer };
         const mailbox = new OpenMailbox(id, db, key, row, publicKeyOf(file), this.spoolFor(id), {
           summarise: this.summarise,
