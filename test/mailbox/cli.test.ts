@@ -46,6 +46,7 @@ describe('mailbox CLI against a running server', () => {
 
     // The running server sees the CLI's mailbox without a restart.
     const mailboxes = server.server.context.mailboxes;
+    expect((await server.server.context.health.report()).subsystems.mailboxes).toMatchObject({ status: 'ok', unlocked: 0 });
     await mailboxes.deliver('bob@example.com', raw('one'));
     await mailboxes.deliver('bob@example.com', raw('two'), { folder: '\\Archive', flags: ['\\Seen'] });
 
