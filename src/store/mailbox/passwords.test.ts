@@ -31,8 +31,9 @@ describe('mailbox passwords', () => {
       unknown.push(await timed(() => env.directory.unlock('ghost@example.com', 'nope')));
     }
     // Both run exactly one Argon2id at full cost (tens of ms); a skipped KDF would take well under 1 ms.
-    expect(median(unknown)).toBeGreaterThan(median(wrong) * 0.5);
-    expect(median(unknown)).toBeLessThan(median(wrong) * 2);
+    // The bounds are loose because the test machine is shared; the floor is what catches a skipped KDF.
+    expect(median(unknown)).toBeGreaterThan(median(wrong) * 0.33);
+    expect(median(unknown)).toBeLessThan(median(wrong) * 3);
     expect(median(unknown)).toBeGreaterThan(10);
   });
 
