@@ -78,8 +78,45 @@ export const configSchema = z.strictObject({
         .string()
         .optional()
         .describe('clamd socket path or tcp://host:port; absent = no antivirus scanning'),
+      on_error: z
+        .enum(['tempfail', 'accept'])
+        .default('tempfail')
+        .describe('when clamd is unreachable or fails: tempfail (451, fail closed) or accept unscanned'),
+      timeout_ms: z.number().int().min(100).max(600_000).default(30_000).describe('per-attachment clamd timeout'),
     })
     .prefault({}),
+  content: z
+    .strictObject({
+      junk_score: z.number().default(5).describe('score at or above which a message goes to Junk (X-Spam-Flag: YES)'),
+      reject_score: z
+        .number()
+        .default(12)
+        .describe('score at or above which a message is refused at DATA (554 5.7.1) and never forwarded'),
+      points: z
+        .record(z.string().regex(/^[A-Z_]+$/, 'expected a finding code like URL_SHORTENER'), z.number())
+        .default({})
+        .describe('points per finding code, overriding the built-in table (e.g. { URL_SHORTENER = 0 })'),
+      protected_domains: z
+        .array(z.string())
+        .default([])
+        .describe('domains to protect from lookalikes besides the hosted ones (e.g. your bank)'),
+      bad_domains_file: z
+        .string()
+        .optional()
+        .describe('file of known-bad domains, one per line; re-read when it changes, no restart needed'),
+      model_file: z.string().optional().describe('spam model JSON; absent = the model shipped in models/'),
+      max_message_bytes: z
+        .number()
+        .int()
+        .min(1024)
+        .default(10 * 1024 * 1024)
+        .describe('bytes of a message that are parsed; the rest is not scanned'),
+      max_multiparts: z.number().int().min(1).max(10_000).default(64).describe('multipart containers parsed per message'),
+      max_html_chars: z.number().int().min(1024).default(512 * 1024).describe('characters of HTML read per message'),
+      parse_timeout_ms: z.number().int().min(10).max(60_000).default(5000).describe('time bound on MIME parsing'),
+    })
+    .prefault({})
+    .refine((c) => c.junk_score < c.reject_score, { message: 'content.junk_score must be below content.reject_score' }),
   logs: z
     .strictObject({
       level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('info').describe('log level'),
