@@ -6,6 +6,7 @@ import { registerConfigCommands } from './commands/config.js';
 import { registerDnsCommand } from './commands/dns.js';
 import { registerDomainCommands } from './commands/domain.js';
 import { registerMailboxCommands } from './commands/mailbox.js';
+import { registerScanCommand } from './commands/scan.js';
 import { registerServeCommand } from './commands/serve.js';
 
 export function buildProgram(): Command {
@@ -22,6 +23,7 @@ export function buildProgram(): Command {
   registerMailboxCommands(program);
   registerDnsCommand(program);
   registerConfigCommands(program);
+  registerScanCommand(program);
   for (const command of program.commands) applyExitOverride(command);
   return program;
 }

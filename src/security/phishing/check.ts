@@ -40,7 +40,7 @@ export function phishingFindings(message: ParsedMessage, context: PhishingContex
     const label = own.split('.')[0] ?? '';
     const name = displayName.toLowerCase();
     if (fromRegistrable === own || !name) continue;
-    if (name.includes(own) || (label.length >= 4 && new RegExp(`\\b${escape(label)}\\b`).test(name))) {
+    if (name.includes(own) || (label.length >= 4 && new RegExp(`\\b${escapeRegExp(label)}\\b`).test(name))) {
       add('DISPLAY_NAME_SPOOFS_RECIPIENT_DOMAIN', `${own} shown, sent from ${fromRegistrable || 'nowhere'}`);
     }
   }
@@ -140,6 +140,6 @@ function looksLikeHostname(text: string): boolean {
   return /\.(com|net|org|info|biz|co|io|de|uk|fr|ru|br|us|gov|edu|me|app|xyz|online|site|top)$/.test(text) || text.startsWith('www.');
 }
 
-function escape(text: string): string {
+function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
