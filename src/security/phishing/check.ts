@@ -20,6 +20,8 @@ const SHORTENERS = new Set([
 ]);
 const DOMAIN_IN_TEXT = /\b(?:https?:\/\/)?((?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,12})\b/i;
 
+const GREEK_OR_CYRILLIC = /[\u0370-\u03ff\u0400-\u052f]/;
+
 /** Brand-name keys short enough to occur inside other words: matched as whole words only. */
 const WHOLE_WORD_ONLY = 6;
 
@@ -73,11 +75,12 @@ export function phishingFindings(message: ParsedMessage, context: PhishingContex
     const own = registrable(host);
     if (unicode !== host && unicode.split('.').some(isMixedScript)) add('IDN_MIXED_SCRIPT', host);
     const label = skeleton(registrable(unicode).split('.')[0] ?? '');
+    const subdomainParts = new Set(host.split('.').slice(0, -2).map(skeleton));
     for (const [name, legitimate] of protectedLabels) {
       if (legitimate.has(own)) continue;
       if (label === name) add(unicode !== host ? 'IDN_HOMOGRAPH' : 'LOOKALIKE_DOMAIN', `${host} imitates ${name}`);
       else if (name.length >= 6 && editDistanceAtMostOne(label, name)) add('LOOKALIKE_DOMAIN', `${host} imitates ${name}`);
-      else if (name.length >= WHOLE_WORD_ONLY && host.split('.').slice(0, -2).some((part) => skeleton(part) === name)) {
+      else if (name.length >= WHOLE_WORD_ONLY && subdomainParts.has(name)) {
         add('BRAND_IN_SUBDOMAIN', `${host} carries ${name}`);
       } else if (name.length >= WHOLE_WORD_ONLY && label.includes(name)) {
         add('BRAND_IN_DOMAIN_NAME', `${own} contains ${name}`);
@@ -88,7 +91,8 @@ export function phishingFindings(message: ParsedMessage, context: PhishingContex
   // words that mix scripts: a Cyrillic а inside a Latin brand name
   const mixed = [message.subject, displayName].join(' ').split(/\s+/).filter(isMixedScript);
   if (mixed.length > 0) add('MIXED_SCRIPT_TEXT', `${mixed.length} word(s) in subject or sender name`);
-  const bodyMixed = message.text.slice(0, 20_000).split(/\s+/).filter(isMixedScript).length;
+  const body = message.text.slice(0, 20_000);
+  const bodyMixed = GREEK_OR_CYRILLIC.test(body) ? body.split(/\s+/).filter(isMixedScript).length : 0;
   if (bodyMixed >= 3) add('MIXED_SCRIPT_BODY', `${bodyMixed} words`);
 
   if (message.credentialForm) add('BODY_CREDENTIAL_FORM', 'form asks for a password');
@@ -104,18 +108,23 @@ export function phishingFindings(message: ParsedMessage, context: PhishingContex
   return [...found.values()];
 }
 
+/** Brand names folded to skeletons once: the table is constant. */
+const BRAND_SKELETONS: [string, string, Set<string>][] = Object.entries(BRANDS).map(([brand, domains]) => [
+  brand,
+  skeleton(brand),
+  new Set(domains),
+]);
+
 function protectedNames(context: PhishingContext): Map<string, Set<string>> {
   const names = new Map<string, Set<string>>();
-  for (const [brand, domains] of Object.entries(BRANDS)) {
-    if (brand.length >= 4) names.set(skeleton(brand), new Set(domains));
+  for (const [brand, folded, domains] of BRAND_SKELETONS) {
+    if (brand.length >= 4) names.set(folded, domains);
   }
   for (const domain of [...context.protectedDomains, ...context.recipientDomains]) {
     const own = registrable(domain);
     const label = skeleton(own.split('.')[0] ?? '');
     if (label.length < 4) continue;
-    const set = names.get(label) ?? new Set<string>();
-    set.add(own);
-    names.set(label, set);
+    names.set(label, new Set([...(names.get(label) ?? []), own]));
   }
   return names;
 }
@@ -124,9 +133,9 @@ function brandIn(displayName: string): string | undefined {
   if (!displayName) return undefined;
   const folded = skeleton(displayName);
   const compact = folded.replace(/[^a-z]/g, '');
-  for (const brand of Object.keys(BRANDS)) {
+  for (const [brand, brandSkeleton] of BRAND_SKELETONS) {
     const hit =
-      brand.length >= WHOLE_WORD_ONLY ? compact.includes(skeleton(brand)) : new RegExp(`\\b${brand}\\b`).test(folded);
+      brand.length >= WHOLE_WORD_ONLY ? compact.includes(brandSkeleton) : new RegExp(`\\b${brand}\\b`).test(folded);
     if (hit) return brand;
   }
   return undefined;

@@ -12,6 +12,8 @@ import type { ParsedMessage } from '../content/types.js';
  * for an Object property such as `constructor` or `__proto__`.
  */
 const MAX_TOKENS = 1500;
+/** characters of body text tokenised: the opening of a message says what it is */
+const MAX_TEXT = 64 * 1024;
 const WORD = /[\p{L}\p{N}][\p{L}\p{N}'$%.-]{1,30}/gu;
 
 export function tokenize(message: ParsedMessage): string[] {
@@ -59,17 +61,21 @@ export function tokenize(message: ParsedMessage): string[] {
   add(`st:len:${bucket(message.text.length, [100, 500, 2000, 10000])}`);
   add(`st:caps:${bucket(capsRatio(message.subject), [0.2, 0.5, 0.8])}`);
   if (!message.hasMessageId) add('st:no-msgid');
-  for (const word of words(message.text)) add(`w:${word}`);
+  for (const word of words(message.text.slice(0, MAX_TEXT))) add(`w:${word}`);
   return [...tokens];
 }
 
 function* words(text: string): Generator<string> {
   for (const match of text.toLowerCase().matchAll(WORD)) {
-    const word = match[0].replace(/[.'-]+$/, '');
-    if (word.length >= 2 && word.length <= 24 && !/^\d+$/.test(word)) yield word;
-    else if (/^\d+$/.test(word)) yield `#n${Math.min(word.length, 6)}`;
+    let word = match[0];
+    const last = word.charCodeAt(word.length - 1);
+    if (last === 46 || last === 39 || last === 45) word = word.replace(/[.'-]+$/, '');
+    if (DIGITS.test(word)) yield `#n${Math.min(word.length, 6)}`;
+    else if (word.length >= 2 && word.length <= 24) yield word;
   }
 }
+
+const DIGITS = /^\d+$/;
 
 export function hostOf(href: string): string | undefined {
   const match = /^[a-z][a-z0-9+.-]*:\/\/([^/?#\s]+)/i.exec(href.trim());
