@@ -1,8 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { UsageError } from '../../core/errors.js';
-import { contentDepsFromConfig } from '../../security/content/deps.js';
-import { scanMessage } from '../../security/content/scan.js';
 import type { ContentVerdict } from '../../security/content/types.js';
 import { configFor, globalOptions } from '../io.js';
 
@@ -25,6 +23,9 @@ export function registerScanCommand(program: Command): void {
     .description('show the verdict the MX would reach for messages: spam score and label, phishing, viruses, action')
     .argument('[files...]', 'RFC 822 message files; "-" or none reads one message from stdin')
     .action(async (files: string[], _options, command: Command) => {
+      // loaded on use: the parser, the model and the domain tables are not needed by other commands
+      const { contentDepsFromConfig } = await import('../../security/content/deps.js');
+      const { scanMessage } = await import('../../security/content/scan.js');
       const deps = contentDepsFromConfig(configFor(command));
       const json = globalOptions(command).json === true;
       const inputs = files.length === 0 ? ['-'] : files;
