@@ -3,19 +3,22 @@ import { buildMessage } from '../../../test/kit/messages.js';
 import { configSchema } from '../../config/schema.js';
 import { contentDepsFromConfig } from '../content/deps.js';
 import { scanMessage } from '../content/scan.js';
+import { tempDirectory } from '../../store/mailbox/test-support.js';
 import type { MailboxSession } from '../../store/mailbox/types.js';
 import { learn, learnFromMessage, loadUserModel, unlearn, USER_MODEL_SETTING } from './user-model.js';
 
-/** Only the two settings methods of the mailbox contract are used by learning. */
-function settingsSession(): MailboxSession & { values: Map<string, string> } {
-  const values = new Map<string, string>();
+/** The real encrypted mailbox (SQLite3MultipleCiphers) holds the personal model. */
+async function openSession(): Promise<{ session: MailboxSession; cleanup: () => Promise<void> }> {
+  const env = tempDirectory();
+  await env.directory.create('erin@example.com', 'pw');
+  const session = (await env.directory.unlock('erin@example.com', 'pw'))!;
   return {
-    values,
-    getSetting: async (key: string) => values.get(key),
-    setSetting: async (key: string, value: string) => {
-      values.set(key, value);
+    session,
+    async cleanup() {
+      await session.close();
+      await env.cleanup();
     },
-  } as unknown as MailboxSession & { values: Map<string, string> };
+  };
 }
 
 const newsletter = (n: number) =>
@@ -42,11 +45,11 @@ describe('per-user learning', () => {
 
   it('moving messages into Junk raises the score of similar mail for that user only', async () => {
     const deps = contentDepsFromConfig(configSchema.parse({}));
-    const session = settingsSession();
+    const { session, cleanup } = await openSession();
     const before = await scanMessage(newsletter(9), deps);
     for (let n = 1; n <= 6; n++) await learnFromMessage(session, newsletter(n), 'spam');
     await learnFromMessage(session, buildMessage({ subject: 'Lunch', text: 'Lunch on Friday at noon?\r\n' }), 'ham');
-    expect(session.values.has(USER_MODEL_SETTING)).toBe(true);
+    expect(await session.getSetting(USER_MODEL_SETTING)).toContain('binarised-multinomial-naive-bayes');
     const userModel = await loadUserModel(session);
     expect(userModel?.docs).toEqual([1, 6, 0]);
     const after = await scanMessage(newsletter(9), { ...deps, userModel: userModel! });
@@ -54,11 +57,13 @@ describe('per-user learning', () => {
     expect(after.spam.score).toBeGreaterThan(before.spam.score + 2);
     // another user (no personal model) is unaffected
     expect((await scanMessage(newsletter(9), deps)).spam.score).toBe(before.spam.score);
+    await cleanup();
   });
 
   it('a damaged personal model never stops mail', async () => {
-    const session = settingsSession();
+    const { session, cleanup } = await openSession();
     await session.setSetting(USER_MODEL_SETTING, 'not json');
     expect(await loadUserModel(session)).toBeUndefined();
+    await cleanup();
   });
 });
