@@ -54,6 +54,57 @@ export const configSchema = z.strictObject({
       port: z.number().int().min(1).max(65535).default(25).describe('TCP port of remote MX hosts'),
     })
     .prefault({}),
+  mx: z
+    .strictObject({
+      max_message_bytes: z
+        .number()
+        .int()
+        .min(1024)
+        .max(1024 * 1024 * 1024)
+        .default(50 * 1024 * 1024)
+        .describe('largest message the MX accepts (SIZE); larger ones get 552 5.3.4'),
+      max_recipients: z.number().int().min(1).max(1000).default(100).describe('RCPT TO per transaction (RFC 5321 minimum 100)'),
+      max_header_bytes: z
+        .number()
+        .int()
+        .min(1024)
+        .max(10 * 1024 * 1024)
+        .default(256 * 1024)
+        .describe('largest header section of a message; larger ones get 552 5.3.4'),
+      idle_timeout_ms: z.number().int().min(1000).max(3_600_000).default(300_000).describe('a client silent this long is cut off'),
+      session_timeout_ms: z
+        .number()
+        .int()
+        .min(1000)
+        .max(24 * 3_600_000)
+        .default(1_800_000)
+        .describe('total time one SMTP session may last, however active'),
+      max_clients: z.number().int().min(1).max(100_000).default(1000).describe('concurrent MX sessions'),
+      dmarc_enforce: z.boolean().default(true).describe("honour the sender domain's DMARC p=reject / p=quarantine"),
+    })
+    .prefault({}),
+  forwarding: z
+    .strictObject({
+      on_tempfail: z
+        .enum(['defer', 'queue'])
+        .default('defer')
+        .describe(
+          'destination down: "defer" answers 451 so the sender retries (nothing stored); "queue" accepts and keeps the message encrypted in the outbound queue',
+        ),
+      dmarc_rewrite: z
+        .boolean()
+        .default(true)
+        .describe('when the destination rejects because of the sender domain DMARC policy, retry once with From rewritten to "Name via domain"'),
+      srs_max_age_days: z.number().int().min(1).max(60).default(21).describe('how long a bounce to an SRS address is honoured'),
+      dedup_ttl_s: z
+        .number()
+        .int()
+        .min(60)
+        .max(30 * 86_400)
+        .default(5 * 86_400)
+        .describe('how long a delivered (message id, recipient, body) is remembered so retries are not delivered twice'),
+    })
+    .prefault({}),
   database: z
     .strictObject({
       url: z
