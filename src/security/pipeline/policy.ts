@@ -24,6 +24,7 @@ const RULES: Record<string, Rule> = {
   'recipient=unknown': () => reject(550, '5.1.1', 'no such recipient here'),
   'recipient=disabled': () => reject(550, '5.2.1', 'mailbox disabled, not accepting messages'),
   'recipient=invalid': () => reject(553, '5.1.3', 'bad recipient address syntax'),
+  'recipient=relay-denied': () => reject(554, '5.7.1', 'relay access denied'),
   'recipient=srs-invalid': () => reject(550, '5.1.1', 'invalid or expired return address'),
   'recipient=temperror': () => tempfail(451, '4.3.0', 'recipient lookup failed, try again later'),
   'format=bare-newline': () => reject(550, '5.6.2', 'bare CR or LF in message; lines must end with CRLF'),
