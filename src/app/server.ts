@@ -7,6 +7,7 @@ import { expireLogFiles } from '../log/log-files.js';
 import type { Logger } from '../log/logger.js';
 import type { Listener } from '../net/listener.js';
 import { TlsProvider } from '../net/tls.js';
+import { startMxListener } from '../protocols/smtp/mx/index.js';
 import { openControlStore } from '../store/control/open.js';
 import { openMailboxDirectory } from '../store/mailbox/open.js';
 import { webRoutes } from '../web/routes.js';
@@ -73,6 +74,7 @@ export async function startServer(config: Readonly<Config>, log: Logger, options
   // Each protocol adds one entry: the config port that enables it and the factory that starts it.
   const starters: Array<[keyof Config['ports'], (port: number) => Promise<Listener>]> = [
     ['https', (port) => createWebServer({ host: config.bind, port, tls, log, health, routes: webRoutes(context) })],
+    ['smtp', (port) => startMxListener(context, port)],
   ];
   try {
     for (const [name, start] of starters) {
