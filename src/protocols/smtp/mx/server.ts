@@ -102,7 +102,7 @@ export async function createMxServer(deps: MxServerDeps): Promise<Listener> {
       const state = stateOf(session);
       readMessage(stream, limits.max_message_bytes).then(
         async (raw) => {
-          if (!raw) return callback(); // over SIZE: smtp-server answers 552 itself
+          if (!raw) return callback(replyError(552, '5.3.4', 'message exceeds the size limit'));
           const message: MessageFacts = { raw, bodyOffset: bodyOffsetOf(raw), findings: [] };
           const input = { session: state.facts, message };
           const decision = await pipeline.runAll(['data', 'authentication', 'content', 'routing'], input);
