@@ -4,6 +4,7 @@ import { createArcSealer, loadArcKey } from '../../../mail/arc-seal.js';
 import { Srs } from '../../../mail/srs.js';
 import type { Listener } from '../../../net/listener.js';
 import { InboundPipeline } from '../../../security/pipeline/pipeline.js';
+import { DEFAULT_POLICY } from '../../../security/pipeline/policy.js';
 import { inboundStages } from '../../../security/pipeline/stages.js';
 import type { MailboxDirectory } from '../../../store/mailbox/types.js';
 import type { StateStore } from '../../../store/state/types.js';
@@ -32,7 +33,7 @@ export async function startMxListener(context: MxContext, port: number): Promise
   const srs = new Srs({ key: deriveKey(context.masterKey, 'srs'), maxAgeDays: config.forwarding.srs_max_age_days });
   const pipeline = new InboundPipeline(
     inboundStages({ config, dns: context.dns, control: context.control, srs }),
-    { dmarcEnforce: config.mx.dmarc_enforce, quarantineScore: 5, rejectScore: 15 },
+    { ...DEFAULT_POLICY, dmarcEnforce: config.mx.dmarc_enforce },
     log,
   );
   const arc = createArcSealer(loadArcKey(config.data_dir, context.masterKey, config.hostname));
