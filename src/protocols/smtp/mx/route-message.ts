@@ -46,15 +46,24 @@ export async function routeMessage(deps: RouterDeps, message: AcceptedMessage): 
 
   const jobs: Array<Promise<Outcome[]>> = [];
   const mailboxTargets = new Set<string>();
-  const forwardGroups = new Map<string, Set<string>>();
-  const bounceGroups = new Map<string, Set<string>>();
+  // Forwarded per alias (an alias may have its own OpenPGP/S-MIME key); each target once per message.
+  const forwardGroups = new Map<string, { domain: string; targets: Set<string> }>();
+  const bounceGroups = new Map<string, { domain: string; targets: Set<string> }>();
+  const claimed = new Set<string>();
+  const claim = (groups: typeof forwardGroups, key: string, domain: string, target: string) => {
+    if (claimed.has(target.toLowerCase())) return;
+    claimed.add(target.toLowerCase());
+    const group = groups.get(key) ?? { domain, targets: new Set<string>() };
+    group.targets.add(target);
+    groups.set(key, group);
+  };
   for (const recipient of session.recipients) {
     const domain = recipient.address.slice(recipient.address.lastIndexOf('@') + 1).toLowerCase();
-    if (recipient.srsReturn) addTo(bounceGroups, domain, recipient.srsReturn);
+    if (recipient.srsReturn) claim(bounceGroups, domain, domain, recipient.srsReturn);
     const alias = recipient.alias;
     if (!alias) continue;
     if (alias.mailbox) mailboxTargets.add(alias.address);
-    for (const target of alias.forwards) addTo(forwardGroups, alias.domain, target);
+    for (const target of alias.forwards) claim(forwardGroups, alias.address, alias.domain, target);
   }
 
   const pending = async (target: string) => {
@@ -102,9 +111,22 @@ export async function routeMessage(deps: RouterDeps, message: AcceptedMessage): 
     }
   };
   const mailFrom = session.mailFrom ?? '';
-  for (const [domain, targets] of forwardGroups) jobs.push(forwardJob(domain, targets, mailFrom, prepared));
+  for (const [alias, { domain, targets }] of forwardGroups) {
+    jobs.push(
+      (async () => {
+        let copy = prepared;
+        try {
+          copy = (await deps.encryptFor?.(alias, prepared)) ?? prepared;
+        } catch (error) {
+          deps.log.error({ session: session.id, err: error }, 'encryption to the alias key failed');
+          return [...targets].map(deferredLocally);
+        }
+        return forwardJob(domain, targets, mailFrom, copy);
+      })(),
+    );
+  }
   // A bounce to our SRS address goes back to the original sender, as a bounce (null sender).
-  for (const [domain, targets] of bounceGroups) jobs.push(forwardJob(domain, targets, '', prepared));
+  for (const { domain, targets } of bounceGroups.values()) jobs.push(forwardJob(domain, targets, '', prepared));
 
   const outcomes = (await Promise.all(jobs)).flat();
   const delivered = outcomes.filter((o) => o.status === 'delivered').length;
@@ -147,12 +169,6 @@ function prepareMessage(hostname: string, message: AcceptedMessage): Buffer {
 function messageIdOf(header: Buffer): string {
   const field = headerFields(header).find((f) => fieldName(f) === 'message-id');
   return field ? field.slice(field.indexOf(':') + 1).trim() : '';
-}
-
-function addTo(map: Map<string, Set<string>>, key: string, value: string): void {
-  const set = map.get(key) ?? new Set<string>();
-  set.add(value);
-  map.set(key, set);
 }
 
 function deferredLocally(target: string): Outcome {
