@@ -23,7 +23,7 @@ const dns = dns2.createServer({
     const [q] = request.questions;
     if (q && q.type === Packet.TYPE.TXT && q.name.toLowerCase() === 'sender.bench') {
       response.answers.push({ name: q.name, type: Packet.TYPE.TXT, class: Packet.CLASS.IN, ttl: 300, data: 'v=spf1 ip4:127.0.0.1 -all' });
-    } else if (!q || q.name.toLowerCase() !== 'sender.bench') {
+    } else if (q?.name.toLowerCase() !== 'sender.bench') {
       response.header.rcode = 3;
     }
     send(response);

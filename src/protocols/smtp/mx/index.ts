@@ -41,6 +41,7 @@ export async function startMxListener(context: MxContext, port: number): Promise
   return createMxServer({
     config,
     log,
+    dns: context.dns,
     tls: context.tls,
     pipeline,
     port,

@@ -1,6 +1,7 @@
 import type net from 'node:net';
 import { SMTPServer, type SMTPServerDataStream, type SMTPServerSession } from 'smtp-server';
 import type { Config } from '../../../config/schema.js';
+import type { DnsResolver } from '../../../dns/resolver.js';
 import { AppError, SmtpReply } from '../../../core/errors.js';
 import type { Logger } from '../../../log/logger.js';
 import { bodyOffsetOf } from '../../../mail/header-section.js';
@@ -9,10 +10,12 @@ import type { TlsProvider } from '../../../net/tls.js';
 import type { InboundPipeline } from '../../../security/pipeline/pipeline.js';
 import type { Decision, MessageFacts, RecipientFacts, SessionFacts } from '../../../security/pipeline/types.js';
 import { type RouterDeps, routeMessage } from './route-message.js';
+import { reverseLookupVia } from './reverse-lookup.js';
 import { connectionOf, limitSessionTime, useOwnEnhancedCodes } from './smtp-connection-hooks.js';
 
 export interface MxServerDeps {
   config: Readonly<Config>;
+  dns: DnsResolver;
   log: Logger;
   tls: TlsProvider;
   pipeline: InboundPipeline;
@@ -61,6 +64,7 @@ export async function createMxServer(deps: MxServerDeps): Promise<Listener> {
     maxClients: limits.max_clients,
     socketTimeout: limits.idle_timeout_ms,
     closeTimeout: config.shutdown.grace_ms,
+    resolver: reverseLookupVia(deps.dns) as never,
 
     onConnect(session, callback) {
       const state = stateOf(session);
