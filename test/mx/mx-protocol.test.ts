@@ -94,6 +94,20 @@ describe('MX listener: protocol, limits and malformed input', () => {
     expect(mx.sink.messages).toHaveLength(0);
   });
 
+  it('answers a whole transaction written in one go, in order, and treats an SMTP-smuggling attempt as one refused message', async () => {
+    const client = await session();
+    const smuggled =
+      'From: a@sender.example\r\nSubject: x\r\n\r\nhi\n.\r\nMAIL FROM:<evil@sender.example>\r\n' +
+      `RCPT TO:<fwd@${OUR_DOMAIN}>\r\nDATA\r\nFrom: ceo@bank.example\r\nSubject: smuggled\r\n\r\nx\r\n.\r\n`;
+    client.write(`MAIL FROM:<a@sender.example>\r\nRCPT TO:<fwd@${OUR_DOMAIN}>\r\nDATA\r\n${smuggled}QUIT\r\n`);
+    const replies: string[] = [];
+    for (let i = 0; i < 5; i++) replies.push((await client.reply())[0]!);
+    expect(replies.map((r) => r.slice(0, 3))).toEqual(['250', '250', '354', '550', '221']);
+    expect(replies[3]).toMatch(/^550 5\.6\.2/);
+    await client.waitClosed();
+    expect(mx.sink.messages).toHaveLength(0);
+  });
+
   it('cuts off a client that stalls in the middle of DATA, delivering nothing', async () => {
     const client = await session();
     expect(await client.command('MAIL FROM:<a@sender.example>')).toMatch(/^250/);
