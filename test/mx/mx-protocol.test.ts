@@ -138,3 +138,31 @@ describe('MX listener: protocol, limits and malformed input', () => {
     again.close();
   });
 });
+
+describe('MX listener: total session time', () => {
+  let mx: MxFixture;
+
+  beforeAll(async () => {
+    mx = await startMxFixture({ config: { 'mx.session_timeout_ms': 2000, 'mx.idle_timeout_ms': 60_000 } });
+  });
+  afterAll(async () => {
+    await mx?.close();
+  });
+
+  it('cuts off a client that stays busy (NOOP every 300 ms) once the session time is up', async () => {
+    const client = await RawSmtp.connect(mx.port);
+    const started = Date.now();
+    let last = '';
+    while (!client.closed && Date.now() - started < 10_000) {
+      client.write('NOOP\r\n');
+      last = (await client.reply())[0]!;
+      if (last.startsWith('421')) break;
+      await new Promise((r) => setTimeout(r, 300));
+    }
+    // The 421 may have arrived unasked, between two NOOPs.
+    if (!last.startsWith('421')) last = (await client.reply())[0]!;
+    expect(last).toMatch(/^421 4\.4\.2 session time limit/);
+    await client.waitClosed();
+    expect(Date.now() - started).toBeLessThan(5000);
+  });
+});
