@@ -1,4 +1,5 @@
 import type { AppContext } from '../../../app/context.js';
+import { encryptForRecipient } from '../../../crypto/encrypt-for-recipient.js';
 import { deriveKey } from '../../../crypto/master-key.js';
 import { createArcSealer, loadArcKey } from '../../../mail/arc-seal.js';
 import { Srs } from '../../../mail/srs.js';
@@ -23,8 +24,6 @@ export type MxContext = AppContext &
     queue: OutboundQueue;
     dkim: DkimSigner;
     state: StateStore;
-    /** OpenPGP/S-MIME encryption to an alias's key, when it has one. */
-    encryptForAlias: (address: string, raw: Buffer) => Promise<Buffer | undefined>;
   }>;
 
 /** Builds the MX listener from the app context: pipeline stages, SRS, ARC, routing. */
@@ -50,7 +49,8 @@ export async function startMxListener(context: MxContext, port: number): Promise
       log,
       dedup,
       mailboxes: context.mailboxes,
-      encryptFor: context.encryptForAlias,
+      // An alias with an OpenPGP key or S/MIME certificate gets every copy encrypted before it leaves memory.
+      encryptFor: (address, raw) => encryptForRecipient(context.control, address, raw),
       forwarding: context.outbound && {
         srs,
         outbound: context.outbound,
