@@ -1,19 +1,9 @@
-import { execFileSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HOSTNAME, type MxFixture, OUR_DOMAIN, senderDomain, startMxFixture } from './fixture.js';
+import { grepTree } from './grep-tree.js';
 import { lastReply, swaks } from './swaks.js';
 
 const PASSWORD = 'correct horse battery staple 42';
-
-/** Grep of a directory tree: the files that contain `needle` (none: ''). */
-export function grepTree(dir: string, needle: string): string {
-  try {
-    return execFileSync('grep', ['-r', '-l', '-a', needle, dir]).toString();
-  } catch (error) {
-    if ((error as { status?: number }).status === 1) return '';
-    throw error;
-  }
-}
 
 describe('MX delivery into encrypted mailboxes', () => {
   let mx: MxFixture;
