@@ -1,0 +1,146 @@
+/**
+ * Socket glue for one IMAP connection: buffers input, feeds the pure parser, runs commands one at a
+ * time (pipelined commands queue up), answers literal continuations, upgrades to TLS, times out.
+ */
+import type net from 'node:net';
+import tls from 'node:tls';
+import type { TlsProvider } from '../../net/tls.js';
+import { type ParseLimits, parseCommand, readLine } from './parser.js';
+import { ImapSession, type SessionDeps } from './session.js';
+
+export interface ConnectionOptions extends SessionDeps {
+  tls: TlsProvider;
+  limits: ParseLimits;
+  /** Inactivity before autologout (RFC 3501 asks for at least 30 minutes when authenticated). */
+  idleTimeoutMs: number;
+  /** Before login: shorter, so idle unauthenticated sockets do not pile up. */
+  preauthTimeoutMs: number;
+}
+
+export function handleImapConnection(socket: net.Socket, options: ConnectionOptions): void {
+  let current: net.Socket = socket;
+  let buffer: Buffer = Buffer.alloc(0);
+  let busy = false;
+  let closed = false;
+  let continuationSentFor = -1;
+  let lineWaiter: ((line: string) => void) | undefined;
+  let lineFailer: ((error: Error) => void) | undefined;
+  let timer: NodeJS.Timeout | undefined;
+
+  const write = (data: Buffer | string) => {
+    if (!closed && current.writable) current.write(data);
+  };
+  const session = new ImapSession(options, {
+    write,
+    readLine: () =>
+      new Promise<string>((resolve, reject) => {
+        lineWaiter = resolve;
+        lineFailer = reject;
+        setImmediate(pump);
+      }),
+    startTls: () => upgrade(),
+    get secure() {
+      return current instanceof tls.TLSSocket;
+    },
+    ip: socket.remoteAddress ?? '',
+  });
+
+  const armTimer = () => {
+    clearTimeout(timer);
+    const ms = session.state === 'not-authenticated' ? options.preauthTimeoutMs : options.idleTimeoutMs;
+    timer = setTimeout(() => {
+      write('* BYE Autologout; idle for too long\r\n');
+      finish();
+    }, ms);
+    timer.unref();
+  };
+
+  const finish = () => {
+    if (closed) return;
+    closed = true;
+    clearTimeout(timer);
+    lineFailer?.(new Error('connection closed'));
+    void session.close();
+    current.end();
+    setTimeout(() => current.destroy(), 1000).unref();
+  };
+
+  const onData = (chunk: Buffer) => {
+    buffer = buffer.length ? Buffer.concat([buffer, chunk]) : chunk;
+    armTimer();
+    pump();
+  };
+
+  const attach = (target: net.Socket) => {
+    target.on('data', onData);
+    target.on('error', () => finish());
+    target.on('close', () => finish());
+  };
+
+  const upgrade = () =>
+    new Promise<void>((resolve, reject) => {
+      socket.off('data', onData);
+      buffer = Buffer.alloc(0); // anything pipelined after STARTTLS is discarded (CVE-2011-0411 class)
+      const secure = new tls.TLSSocket(socket, { isServer: true, secureContext: options.tls.context });
+      secure.once('secure', () => {
+        current = secure;
+        resolve();
+      });
+      secure.once('error', (error) => {
+        reject(error);
+        finish();
+      });
+      attach(secure);
+    });
+
+  const pump = () => {
+    if (closed) return;
+    if (lineWaiter) {
+      const result = readLine(buffer, options.limits.maxLine);
+      if (result === 'too-long') return fatal('Line too long');
+      if (!result) return;
+      buffer = buffer.subarray(result.consumed);
+      const waiter = lineWaiter;
+      lineWaiter = undefined;
+      lineFailer = undefined;
+      waiter(result.line);
+      return;
+    }
+    if (busy || buffer.length === 0) return;
+    const result = parseCommand(buffer, options.limits);
+    if (result.kind === 'need-more') {
+      if (result.continuation && continuationSentFor !== result.needBytes) {
+        continuationSentFor = result.needBytes;
+        write('+ Ready for literal data\r\n');
+      }
+      return;
+    }
+    continuationSentFor = -1;
+    buffer = buffer.subarray(result.consumed);
+    if (result.kind === 'error') {
+      write(`${result.tag} BAD ${result.message}\r\n`);
+      if (result.fatal) return fatal('Cannot continue');
+      setImmediate(pump);
+      return;
+    }
+    busy = true;
+    session
+      .run(result.command)
+      .catch(() => write(`${result.command.tag} NO Server error\r\n`))
+      .finally(() => {
+        busy = false;
+        if (session.state === 'logout') return finish();
+        armTimer();
+        setImmediate(pump);
+      });
+  };
+
+  const fatal = (message: string) => {
+    write(`* BYE ${message}\r\n`);
+    finish();
+  };
+
+  attach(socket);
+  armTimer();
+  write(`* OK [CAPABILITY ${session.capabilities().join(' ')}] ${options.hostname} IMAP ready\r\n`);
+}
