@@ -96,12 +96,12 @@ function handlePop3Connection(socket: net.Socket, options: Pop3ServerOptions): v
     const step = awaitingSasl ? session.saslResponse(line) : session.handle(line);
     awaitingSasl = false;
     step
-      .catch(() => ({ reply: '-ERR [SYS/TEMP] Server error\r\n' }) as { reply: string; then?: undefined })
+      .catch(() => ({ reply: '-ERR [SYS/TEMP] Server error\r\n' }) as { reply: string; next?: undefined })
       .then((action) => {
         write(action.reply);
-        if (action.then === 'close') return finish();
-        if (action.then === 'await-sasl') awaitingSasl = true;
-        if (action.then === 'starttls') {
+        if (action.next === 'close') return finish();
+        if (action.next === 'await-sasl') awaitingSasl = true;
+        if (action.next === 'starttls') {
           socket.off('data', onData);
           buffer = '';
           const secure = new tls.TLSSocket(socket, { isServer: true, secureContext: options.tls.context });

@@ -17,7 +17,7 @@ export interface Pop3Deps {
   guard: LoginGuard;
 }
 
-export type Pop3Action = { reply: Buffer | string; then?: 'starttls' | 'close' | 'await-sasl' };
+export type Pop3Action = { reply: Buffer | string; next?: 'starttls' | 'close' | 'await-sasl' };
 
 const ok = (text: string): Pop3Action => ({ reply: `+OK ${text}\r\n` });
 const err = (text: string): Pop3Action => ({ reply: `-ERR ${text}\r\n` });
@@ -66,7 +66,7 @@ export class Pop3Session {
     switch (name) {
       case 'STLS':
         if (this.io.secure || !this.io.starttls) return err('TLS already active');
-        return { reply: '+OK Begin TLS negotiation\r\n', then: 'starttls' };
+        return { reply: '+OK Begin TLS negotiation\r\n', next: 'starttls' };
       case 'USER':
         if (this.locked()) return err('[AUTH] Use STLS first');
         if (!arg) return err('Missing user name');
@@ -84,7 +84,7 @@ export class Pop3Session {
         if (!mechanism) return { reply: '+OK\r\nPLAIN\r\n.\r\n' };
         if (mechanism.toUpperCase() !== 'PLAIN') return err('Unsupported mechanism');
         if (this.locked()) return err('[AUTH] Use STLS first');
-        if (initial === undefined) return { reply: '+ \r\n', then: 'await-sasl' };
+        if (initial === undefined) return { reply: '+ \r\n', next: 'await-sasl' };
         return this.saslResponse(initial);
       }
       default:
@@ -104,7 +104,7 @@ export class Pop3Session {
     if (!outcome.ok) {
       this.failures++;
       const reply = err(outcome.reason === 'blocked' ? '[SYS/TEMP] Try again later' : '[AUTH] Authentication failed');
-      return this.failures >= 3 ? { ...reply, then: 'close' } : reply;
+      return this.failures >= 3 ? { ...reply, next: 'close' } : reply;
     }
     this.mailbox = outcome.session;
     const [status, list] = await Promise.all([outcome.session.status('INBOX'), outcome.session.list('INBOX')]);
@@ -131,7 +131,7 @@ export class Pop3Session {
       }
       case 'LIST':
       case 'UIDL': {
-        const value = (n: number, m: MessageMeta) => (name === 'LIST' ? String(m.size) : `${this.uidValidity}.${m.uid}`);
+        const value = (_n: number, m: MessageMeta) => (name === 'LIST' ? String(m.size) : `${this.uidValidity}.${m.uid}`);
         if (arg) {
           const message = this.message(arg);
           return message ? ok(`${Number(arg)} ${value(Number(arg), message)}`) : err('No such message');
@@ -173,10 +173,10 @@ export class Pop3Session {
         await this.mailbox.setFlags('INBOX', uids, 'add', ['\\Deleted']);
         await this.mailbox.expunge('INBOX', uids);
       } catch {
-        return { reply: '-ERR [SYS/TEMP] Some messages could not be deleted\r\n', then: 'close' };
+        return { reply: '-ERR [SYS/TEMP] Some messages could not be deleted\r\n', next: 'close' };
       }
     }
-    return { reply: '+OK Bye\r\n', then: 'close' };
+    return { reply: '+OK Bye\r\n', next: 'close' };
   }
 
   async close(): Promise<void> {
