@@ -1,0 +1,104 @@
+/** mbsync (isync) syncs down and back up: flags, a new folder, deletions; the next sync is a no-op. */
+import { execFile } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { PASSWORD, sampleMessage, startMailFixture, USER, type MailFixture } from './fixture.js';
+
+const run = promisify(execFile);
+let fx: MailFixture;
+let dir: string;
+
+beforeAll(async () => {
+  fx = await startMailFixture(3);
+  dir = mkdtempSync(path.join(tmpdir(), 'sealmail-mbsync-'));
+  mkdirSync(path.join(dir, 'mail'));
+  writeFileSync(
+    path.join(dir, 'mbsyncrc'),
+    [
+      'IMAPAccount remote',
+      'Host 127.0.0.1',
+      `Port ${fx.ports.imaps}`,
+      `User ${USER}`,
+      `Pass "${PASSWORD}"`,
+      'SSLType IMAPS',
+      `CertificateFile ${fx.server.config.tls.cert}`,
+      '',
+      'IMAPStore remote',
+      'Account remote',
+      '',
+      'MaildirStore local',
+      `Path ${dir}/mail/`,
+      `Inbox ${dir}/mail/INBOX`,
+      'SubFolders Verbatim',
+      '',
+      'Channel sync',
+      'Far :remote:',
+      'Near :local:',
+      'Patterns *',
+      'Create Both',
+      'Expunge Both',
+      'SyncState *',
+      '',
+    ].join('\n'),
+  );
+});
+afterAll(async () => {
+  await fx.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const mbsync = () =>
+  run('mbsync', ['-c', path.join(dir, 'mbsyncrc'), '-a'], { timeout: 60_000 }).catch((error) => {
+    throw new Error(`mbsync failed: ${error.stdout} ${error.stderr}`);
+  });
+const files = (folder: string) =>
+  ['cur', 'new'].flatMap((sub) => readdirSync(path.join(dir, 'mail', folder, sub)).map((f) => path.join(sub, f))).sort();
+
+/** Everything the server holds for the user: folders, UIDs and flags. */
+function serverState(): string {
+  const box = fx.mailboxes.boxes.get(USER);
+  if (!box) throw new Error('no box');
+  const folders = [...box.folders.values()].map((f) => ({
+    name: f.info.name,
+    messages: f.messages.map((m) => `${m.uid}:${[...m.flags].sort().join(',')}`),
+  }));
+  return JSON.stringify(folders.sort((a, b) => a.name.localeCompare(b.name)));
+}
+
+it('syncs down, syncs local changes back up, and a second sync changes nothing', async () => {
+  await mbsync();
+  expect(files('INBOX')).toHaveLength(3);
+  expect(readdirSync(path.join(dir, 'mail'))).toEqual(expect.arrayContaining(['INBOX', 'Sent', 'Trash']));
+
+  // Local changes: flag one, delete one (trashed + expunged), a new folder with a new message.
+  const inbox = files('INBOX');
+  const [first, second] = inbox as [string, string];
+  const flagged = path.join(dir, 'mail', 'INBOX', 'cur', `${path.basename(first).split(':2,')[0]}:2,FS`);
+  renameSync(path.join(dir, 'mail', 'INBOX', first), flagged);
+  renameSync(path.join(dir, 'mail', 'INBOX', second), path.join(dir, 'mail', 'INBOX', 'cur', `${path.basename(second).split(':2,')[0]}:2,ST`));
+  for (const sub of ['cur', 'new', 'tmp']) mkdirSync(path.join(dir, 'mail', 'Receipts', sub), { recursive: true });
+  writeFileSync(path.join(dir, 'mail', 'Receipts', 'new', '1700000000.1_1.localhost'), sampleMessage(77));
+
+  await mbsync();
+  const box = fx.mailboxes.boxes.get(USER);
+  const serverInbox = box?.folders.get('INBOX')?.messages ?? [];
+  expect(serverInbox).toHaveLength(2);
+  expect(serverInbox.filter((m) => m.flags.includes('\\Flagged') && m.flags.includes('\\Seen'))).toHaveLength(1);
+  const receipts = box?.folders.get('Receipts')?.messages ?? [];
+  expect(receipts).toHaveLength(1);
+  // mbsync adds its own X-TUID header to find the new UID; the rest arrives byte for byte.
+  expect(receipts[0]?.raw.toString().replace(/^X-TUID: .*\r?\n/m, '')).toBe(sampleMessage(77).toString());
+
+  // A flag set on the server comes down too.
+  await fx.mailboxes.deliver(USER, sampleMessage(8));
+  await mbsync();
+  expect(files('INBOX')).toHaveLength(3);
+
+  const before = { server: serverState(), local: ['INBOX', 'Receipts'].map(files) };
+  const { stdout, stderr } = await mbsync();
+  expect({ server: serverState(), local: ['INBOX', 'Receipts'].map(files) }).toEqual(before);
+  expect(`${stdout}${stderr}`).not.toMatch(/error/i);
+});
