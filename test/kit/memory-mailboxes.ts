@@ -19,6 +19,8 @@ import type {
 
 interface StoredMessage extends MessageMeta {
   raw: Buffer;
+  /** Parsed once at delivery, as the contract asks of the real store. */
+  summary: Pick<MessageSummary, 'envelope' | 'bodyStructure'>;
 }
 
 interface Folder {
@@ -99,12 +101,13 @@ function appendTo(box: Box, folder: Folder, raw: Buffer, flags: string[], date: 
     internalDate: date.toISOString(),
     size: raw.length,
     raw: Buffer.from(raw),
+    summary: summariseMessage(raw),
   };
   folder.messages.push(message);
   return message;
 }
 
-const metaOf = ({ raw: _raw, ...meta }: StoredMessage): MessageMeta => ({ ...meta, flags: [...meta.flags] });
+const metaOf = ({ raw: _raw, summary: _summary, ...meta }: StoredMessage): MessageMeta => ({ ...meta, flags: [...meta.flags] });
 
 class MemorySession implements MailboxSession {
   private readonly owner = {};
@@ -175,7 +178,7 @@ class MemorySession implements MailboxSession {
     const wanted = new Set(uids);
     return this.folder(name)
       .messages.filter((m) => wanted.has(m.uid))
-      .map((m) => ({ ...metaOf(m), ...summariseMessage(m.raw) }));
+      .map((m) => ({ ...metaOf(m), ...m.summary }));
   }
   async read(name: string, uid: number): Promise<Buffer> {
     const message = this.folder(name).messages.find((m) => m.uid === uid);

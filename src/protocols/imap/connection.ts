@@ -27,8 +27,18 @@ export function handleImapConnection(socket: net.Socket, options: ConnectionOpti
   let lineFailer: ((error: Error) => void) | undefined;
   let timer: NodeJS.Timeout | undefined;
 
+  // Replies are gathered and sent in one write per turn: with Nagle off, many small writes would
+  // each become a packet; with it on, delayed ACKs would stall pipelined clients.
+  let pending: Buffer[] = [];
+  const flush = () => {
+    const data = pending.length === 1 ? (pending[0] as Buffer) : Buffer.concat(pending);
+    pending = [];
+    if (data.length && !closed && current.writable) current.write(data);
+  };
   const write = (data: Buffer | string) => {
-    if (!closed && current.writable) current.write(data);
+    if (closed) return;
+    if (pending.length === 0) setImmediate(flush);
+    pending.push(typeof data === 'string' ? Buffer.from(data) : data);
   };
   const session = new ImapSession(options, {
     write,
@@ -57,6 +67,7 @@ export function handleImapConnection(socket: net.Socket, options: ConnectionOpti
 
   const finish = () => {
     if (closed) return;
+    flush();
     closed = true;
     clearTimeout(timer);
     lineFailer?.(new Error('connection closed'));
@@ -79,6 +90,7 @@ export function handleImapConnection(socket: net.Socket, options: ConnectionOpti
 
   const upgrade = () =>
     new Promise<void>((resolve, reject) => {
+      flush(); // the tagged OK must leave in cleartext before the handshake
       socket.off('data', onData);
       buffer = Buffer.alloc(0); // anything pipelined after STARTTLS is discarded (CVE-2011-0411 class)
       const secure = new tls.TLSSocket(socket, { isServer: true, secureContext: options.tls.context });
@@ -140,6 +152,7 @@ export function handleImapConnection(socket: net.Socket, options: ConnectionOpti
     finish();
   };
 
+  socket.setNoDelay(true);
   attach(socket);
   armTimer();
   write(`* OK [CAPABILITY ${session.capabilities().join(' ')}] ${options.hostname} IMAP ready\r\n`);
