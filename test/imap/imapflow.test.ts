@@ -196,6 +196,10 @@ describe('imapflow', () => {
     for (const message of all) expect(message.source?.toString()).not.toContain('bob-private-token');
     expect(await client.search({ text: 'bob-private-token' })).toEqual([]);
     expect(OTHER).not.toBe(USER);
+    // Nothing of a password or a message reaches the logs.
+    const logs = fx.server.logs();
+    expect(logs).toContain('login');
+    for (const secret of [PASSWORD, 'zebra', 'Message number', 'bob-private-token']) expect(logs).not.toContain(secret);
   });
 });
 

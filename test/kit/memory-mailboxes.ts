@@ -21,6 +21,22 @@ interface StoredMessage extends MessageMeta {
   raw: Buffer;
   /** Parsed once at delivery, as the contract asks of the real store. */
   summary: Pick<MessageSummary, 'envelope' | 'bodyStructure'>;
+  /** Lower-cased text for searchText, indexed once like the real store's FTS table. */
+  index: { all: string; body: string; headers: Array<[string, string]> };
+}
+
+function indexOf(raw: Buffer): StoredMessage['index'] {
+  const all = raw.toString('utf8').toLowerCase();
+  const split = all.search(/\r?\n\r?\n/);
+  const head = split < 0 ? all : all.slice(0, split);
+  const headers = head
+    .replace(/\r?\n[ \t]/g, ' ')
+    .split(/\r?\n/)
+    .map((line): [string, string] => {
+      const colon = line.indexOf(':');
+      return colon > 0 ? [line.slice(0, colon).trim(), line.slice(colon + 1)] : ['', ''];
+    });
+  return { all, body: split < 0 ? '' : all.slice(split), headers };
 }
 
 interface Folder {
@@ -102,12 +118,19 @@ function appendTo(box: Box, folder: Folder, raw: Buffer, flags: string[], date: 
     size: raw.length,
     raw: Buffer.from(raw),
     summary: summariseMessage(raw),
+    index: indexOf(raw),
   };
   folder.messages.push(message);
   return message;
 }
 
-const metaOf = ({ raw: _raw, summary: _summary, ...meta }: StoredMessage): MessageMeta => ({ ...meta, flags: [...meta.flags] });
+const metaOf = (m: StoredMessage): MessageMeta => ({
+  uid: m.uid,
+  modseq: m.modseq,
+  flags: [...m.flags],
+  internalDate: m.internalDate,
+  size: m.size,
+});
 
 class MemorySession implements MailboxSession {
   private readonly owner = {};
@@ -251,24 +274,15 @@ class MemorySession implements MailboxSession {
     return gone;
   }
   async searchText(name: string, query: { text?: string; body?: string; header?: [string, string] }): Promise<number[]> {
-    const matches = (haystack: string, needle: string) => haystack.toLowerCase().includes(needle.toLowerCase());
+    const text = query.text?.toLowerCase();
+    const body = query.body?.toLowerCase();
+    const field = query.header?.[0].toLowerCase();
+    const value = query.header?.[1].toLowerCase() ?? '';
     return this.folder(name)
-      .messages.filter((m) => {
-        const raw = m.raw.toString('utf8');
-        const split = raw.search(/\r?\n\r?\n/);
-        const head = split < 0 ? raw : raw.slice(0, split);
-        const body = split < 0 ? '' : raw.slice(split);
-        if (query.text !== undefined && !matches(raw, query.text)) return false;
-        if (query.body !== undefined && !matches(body, query.body)) return false;
-        if (query.header) {
-          const [field, value] = query.header;
-          const lines = head.replace(/\r?\n[ \t]/g, ' ').split(/\r?\n/);
-          const hit = lines.some((line) => {
-            const colon = line.indexOf(':');
-            return colon > 0 && line.slice(0, colon).trim().toLowerCase() === field.toLowerCase() && matches(line.slice(colon + 1), value);
-          });
-          if (!hit) return false;
-        }
+      .messages.filter(({ index }) => {
+        if (text !== undefined && !index.all.includes(text)) return false;
+        if (body !== undefined && !index.body.includes(body)) return false;
+        if (field !== undefined && !index.headers.some(([f, v]) => f === field && v.includes(value))) return false;
         return true;
       })
       .map((m) => m.uid);

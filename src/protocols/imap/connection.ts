@@ -76,8 +76,11 @@ export function handleImapConnection(socket: net.Socket, options: ConnectionOpti
     setTimeout(() => current.destroy(), 1000).unref();
   };
 
+  // Pipelined input waiting behind a running command is bounded too.
+  const maxBuffered = options.limits.maxLiteral + 4 * options.limits.maxLine;
   const onData = (chunk: Buffer) => {
     buffer = buffer.length ? Buffer.concat([buffer, chunk]) : chunk;
+    if (buffer.length > maxBuffered) return fatal('Too much input');
     armTimer();
     pump();
   };

@@ -2,7 +2,7 @@
  * The selected folder as one session sees it: the sequence-number ↔ UID map and cached flags,
  * kept in step with changes from other sessions (which arrive through `MailboxSession.watch`).
  */
-import type { MailboxSession, MessageMeta } from '../../store/mailbox/types.js';
+import type { FlagChange, MailboxSession, MessageMeta } from '../../store/mailbox/types.js';
 import { bad } from './args.js';
 import { atom, imapValue, inRanges, parseSequenceSet } from './encode.js';
 
@@ -66,10 +66,17 @@ export class SelectedFolder {
     return this.uids.filter((_uid, index) => inRanges(index + 1, ranges));
   }
 
-  /** Another session changed this folder. */
-  onEvent(kind: 'exists' | 'flags' | 'expunge', uids: number[]): void {
-    if (kind === 'expunge') for (const uid of uids) this.pendingExpunge.add(uid);
-    else this.dirty = true;
+  private readonly pendingFlags = new Map<number, FlagChange>();
+
+  /** Another session changed this folder (flag changes carry their new state, so no re-listing). */
+  onEvent(event: { kind: 'exists' | 'expunge'; uids: number[] } | { kind: 'flags'; changes: FlagChange[] }): void {
+    if (event.kind === 'expunge') for (const uid of event.uids) this.pendingExpunge.add(uid);
+    else if (event.kind === 'flags') {
+      for (const change of event.changes) {
+        const known = this.pendingFlags.get(change.uid);
+        if (!known || known.modseq < change.modseq) this.pendingFlags.set(change.uid, change);
+      }
+    } else this.dirty = true;
   }
 
   markDirty(): void {
@@ -77,7 +84,7 @@ export class SelectedFolder {
   }
 
   get hasPending(): boolean {
-    return this.dirty || this.pendingExpunge.size > 0;
+    return this.dirty || this.pendingExpunge.size > 0 || this.pendingFlags.size > 0;
   }
 
   /** Removes one UID and returns the untagged EXPUNGE for it. */
@@ -102,18 +109,27 @@ export class SelectedFolder {
       }
       this.pendingExpunge.clear();
     }
-    if (!this.dirty) return out;
-    this.dirty = false;
-    const changed = await session.list(this.name, { sinceModseq: this.syncedModseq });
+    const changed: MessageMeta[] = [];
+    if (this.dirty) {
+      this.dirty = false;
+      const listed = await session.list(this.name, { sinceModseq: this.syncedModseq });
+      for (const message of listed) if (message.modseq > this.syncedModseq) this.syncedModseq = message.modseq;
+      changed.push(...listed);
+    }
+    for (const change of this.pendingFlags.values()) {
+      const known = this.meta.get(change.uid);
+      if (known && known.modseq < change.modseq) changed.push({ ...known, flags: change.flags, modseq: change.modseq });
+    }
+    this.pendingFlags.clear();
     const fresh: MessageMeta[] = [];
     for (const message of changed) {
-      if (message.modseq > this.syncedModseq) this.syncedModseq = message.modseq;
       if (this.pendingExpunge.has(message.uid)) continue;
       const known = this.meta.get(message.uid);
       if (!known) {
         if (message.uid > (this.uids[this.uids.length - 1] ?? 0)) fresh.push(message);
         continue;
       }
+      if (known.modseq > message.modseq) continue;
       const same = known.flags.length === message.flags.length && known.flags.every((f) => message.flags.includes(f));
       this.meta.set(message.uid, message);
       if (!same) {

@@ -62,7 +62,7 @@ export class ImapSession {
     this.state = 'authenticated';
     this.unwatch = mailbox.watch((event) => {
       if (event.kind === 'folders' || !this.selected || event.folder !== this.selected.name) return;
-      this.selected.onEvent(event.kind, event.kind === 'flags' ? event.changes.map((c) => c.uid) : event.uids);
+      this.selected.onEvent(event);
       this.onChange?.();
     });
   }

@@ -72,6 +72,10 @@ function handlePop3Connection(socket: net.Socket, options: Pop3ServerOptions): v
   };
   const onData = (chunk: Buffer) => {
     buffer += chunk.toString('latin1');
+    if (buffer.length > 64 * MAX_LINE) {
+      write('-ERR Too much input\r\n');
+      return finish();
+    }
     arm();
     pump();
   };

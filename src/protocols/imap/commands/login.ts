@@ -10,10 +10,13 @@ function requireTls(session: ImapSession): void {
 
 async function finish(session: ImapSession, username: string, password: string) {
   const outcome = await loginToMailbox(session.deps, { ip: session.io.ip, protocol: 'imap', username, password });
+  const address = username.slice(0, 256);
   if (!outcome.ok) {
+    session.deps.log.info({ ip: session.io.ip, address, protocol: 'imap', reason: outcome.reason }, 'login failed');
     const reason = outcome.reason === 'blocked' ? 'UNAVAILABLE' : 'AUTHENTICATIONFAILED';
     throw no('Authentication failed', reason);
   }
+  session.deps.log.info({ ip: session.io.ip, address, protocol: 'imap' }, 'login');
   session.authenticated(outcome.session);
   return { code: `CAPABILITY ${session.capabilities().join(' ')}`, text: 'Logged in' };
 }
