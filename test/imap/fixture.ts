@@ -1,5 +1,6 @@
 /** A running server with IMAP/POP3 listeners on an in-memory mailbox store, plus sample mail. */
-import { startTestServer, type TestServer } from '../kit/server.js';
+import type { MailboxDirectory } from '../../src/store/mailbox/types.js';
+import { type ListenerName, startTestServer, type TestServer } from '../kit/server.js';
 import { MemoryMailboxDirectory } from '../kit/memory-mailboxes.js';
 
 export const USER = 'alice@example.test';
@@ -36,18 +37,26 @@ export function sampleMessage(n: number, extra = ''): Buffer {
 
 export interface MailFixture {
   server: TestServer;
-  mailboxes: MemoryMailboxDirectory;
+  /** The server's own mailbox store when the composition root has one, else the in-memory double. */
+  mailboxes: MailboxDirectory;
   ports: { imap: number; imaps: number; pop3: number; pop3s: number };
   close(): Promise<void>;
 }
 
 export async function startMailFixture(messages = 3): Promise<MailFixture> {
-  const mailboxes = new MemoryMailboxDirectory();
+  const listeners: ListenerName[] = ['imap', 'imaps', 'pop3', 'pop3s'];
+  // The real encrypted store once the composition root builds one; the contract double until then.
+  let server = await startTestServer({ listeners });
+  let mailboxes: MailboxDirectory | undefined = server.server.context.mailboxes;
+  if (!mailboxes || !server.ports.imaps) {
+    await server.close();
+    mailboxes = new MemoryMailboxDirectory();
+    server = await startTestServer({ listeners, mailboxes });
+  }
   await mailboxes.create(USER, PASSWORD);
   await mailboxes.create(OTHER, OTHER_PASSWORD);
   for (let i = 1; i <= messages; i++) await mailboxes.deliver(USER, sampleMessage(i));
   await mailboxes.deliver(OTHER, sampleMessage(99, ' bob-private-token'));
-  const server = await startTestServer({ listeners: ['imap', 'imaps', 'pop3', 'pop3s'], mailboxes });
   return {
     server,
     mailboxes,
