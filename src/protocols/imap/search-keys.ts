@@ -2,6 +2,7 @@
  * SEARCH keys (RFC 3501 §6.4.4 + CONDSTORE's MODSEQ) parsed into a tree, then evaluated per message.
  * Text keys go to the store's full-text index once each; everything else is checked in memory.
  */
+import { summariseMessage } from '../../mail/imap-structure.js';
 import type { MailboxSession, MessageMeta } from '../../store/mailbox/types.js';
 import { bad, no } from './args.js';
 import { dayOf, parseSearchDate } from './dates.js';
@@ -154,7 +155,12 @@ export async function runSearch(key: SearchKey, selected: SelectedFolder, mailbo
   const sent = new Map<number, number>();
   if (needSent) {
     for (const summary of await mailbox.summaries(selected.name, selected.uids)) {
-      const date = Array.isArray(summary.envelope) ? Date.parse(String(summary.envelope[0] ?? '')) : Number.NaN;
+      let envelope = summary.envelope;
+      if (!Array.isArray(envelope)) {
+        const raw = await mailbox.read(selected.name, summary.uid).catch(() => undefined);
+        envelope = raw ? summariseMessage(raw).envelope : undefined;
+      }
+      const date = Array.isArray(envelope) ? Date.parse(String(envelope[0] ?? '')) : Number.NaN;
       if (!Number.isNaN(date)) sent.set(summary.uid, dayOf(date));
     }
   }

@@ -1,5 +1,5 @@
 /** FETCH: flags, dates, sizes, ENVELOPE/BODYSTRUCTURE (cached summaries) and byte-exact sections. */
-import { extractSection, type BodyStructure } from '../../../mail/imap-structure.js';
+import { type BodyStructure, extractSection, summariseMessage } from '../../../mail/imap-structure.js';
 import type { MessageMeta, MessageSummary } from '../../../store/mailbox/types.js';
 import { bad, tokenText } from '../args.js';
 import { formatInternalDate } from '../dates.js';
@@ -55,8 +55,15 @@ export const fetch: CommandHandler = async ({ session, args, uid }) => {
       let raw: Buffer | undefined;
       if (needRaw) raw = await mailbox.read(selected.name, target).catch(() => undefined);
       if (needRaw && !raw) continue; // expunged by another session meanwhile
-      if (needSummary && !summaries.has(target)) continue;
-      const parts = items.map((item) => renderItem(item, meta, summaries.get(target), raw as Buffer));
+      let summary = summaries.get(target);
+      if (needSummary && !summary) continue;
+      if (summary && (!summary.envelope || !summary.bodyStructure)) {
+        // A store without a cached summary for this message: build it from the bytes.
+        const bytes = raw ?? (await mailbox.read(selected.name, target).catch(() => undefined));
+        if (!bytes) continue;
+        summary = { ...summary, ...summariseMessage(bytes) };
+      }
+      const parts = items.map((item) => renderItem(item, meta, summary, raw as Buffer));
       session.io.write(Buffer.concat([Buffer.from(`* ${selected.seqOf(target)} FETCH (`), ...joinSpaced(parts), Buffer.from(')\r\n')]));
     }
   }
