@@ -130,7 +130,7 @@ describe('fuzz', () => {
             client.close();
           }
         }),
-        { numRuns: 50 },
+        { numRuns: 40 },
       );
       // An unterminated literal: nothing to answer until the inactivity timeout says BYE.
       const client = await RawImap.connect(listener.port);
@@ -144,5 +144,5 @@ describe('fuzz', () => {
     const fresh = await loggedIn();
     expect(await fresh.command('Z', 'SELECT INBOX')).toMatch(/^Z OK/m);
     fresh.close();
-  });
+  }, 180_000);
 });

@@ -44,6 +44,7 @@ export function handleImapConnection(socket: net.Socket, options: ConnectionOpti
     write,
     readLine: () =>
       new Promise<string>((resolve, reject) => {
+        armTimer(); // waiting on the client again (IDLE, AUTHENTICATE): inactivity counts
         lineWaiter = resolve;
         lineFailer = reject;
         setImmediate(pump);
@@ -139,6 +140,7 @@ export function handleImapConnection(socket: net.Socket, options: ConnectionOpti
       return;
     }
     busy = true;
+    clearTimeout(timer); // a slow command (Argon2 login, big FETCH) is not client inactivity
     session
       .run(result.command)
       .catch(() => write(`${result.command.tag} NO Server error\r\n`))

@@ -97,6 +97,7 @@ function handlePop3Connection(socket: net.Socket, options: Pop3ServerOptions): v
     const line = Buffer.from(buffer.slice(0, end).replace(/\r$/, ''), 'latin1').toString('utf8');
     buffer = buffer.slice(end + 1);
     busy = true;
+    clearTimeout(timer); // a slow login (Argon2) is not client inactivity
     const step = awaitingSasl ? session.saslResponse(line) : session.handle(line);
     awaitingSasl = false;
     step
@@ -117,6 +118,7 @@ function handlePop3Connection(socket: net.Socket, options: Pop3ServerOptions): v
       })
       .finally(() => {
         busy = false;
+        if (!closed) arm();
         setImmediate(pump);
       });
   };
