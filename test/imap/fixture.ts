@@ -1,7 +1,6 @@
 /** A running server with IMAP/POP3 listeners on an in-memory mailbox store, plus sample mail. */
 import type { MailboxDirectory } from '../../src/store/mailbox/types.js';
 import { type ListenerName, startTestServer, type TestServer } from '../kit/server.js';
-import { MemoryMailboxDirectory } from '../kit/memory-mailboxes.js';
 
 export const USER = 'alice@example.test';
 export const PASSWORD = 'correct horse battery staple';
@@ -37,7 +36,7 @@ export function sampleMessage(n: number, extra = ''): Buffer {
 
 export interface MailFixture {
   server: TestServer;
-  /** The server's own mailbox store when the composition root has one, else the in-memory double. */
+  /** The server's own (encrypted) mailbox store. */
   mailboxes: MailboxDirectory;
   ports: { imap: number; imaps: number; pop3: number; pop3s: number };
   close(): Promise<void>;
@@ -45,14 +44,9 @@ export interface MailFixture {
 
 export async function startMailFixture(messages = 3): Promise<MailFixture> {
   const listeners: ListenerName[] = ['imap', 'imaps', 'pop3', 'pop3s'];
-  // The real encrypted store once the composition root builds one; the contract double until then.
-  let server = await startTestServer({ listeners });
-  let mailboxes: MailboxDirectory | undefined = server.server.context.mailboxes;
-  if (!mailboxes || !server.ports.imaps) {
-    await server.close();
-    mailboxes = new MemoryMailboxDirectory();
-    server = await startTestServer({ listeners, mailboxes });
-  }
+  // The server's own encrypted mailbox store, as built by the composition root.
+  const server = await startTestServer({ listeners });
+  const mailboxes = server.server.context.mailboxes;
   await mailboxes.create(USER, PASSWORD);
   await mailboxes.create(OTHER, OTHER_PASSWORD);
   for (let i = 1; i <= messages; i++) await mailboxes.deliver(USER, sampleMessage(i));

@@ -7,7 +7,6 @@ import { type RunningServer, startServer } from '../../src/app/server.js';
 import { loadConfig } from '../../src/config/load.js';
 import type { Config } from '../../src/config/schema.js';
 import { createLogger } from '../../src/log/logger.js';
-import type { MailboxDirectory } from '../../src/store/mailbox/types.js';
 import { testCertificateFiles } from './certs.js';
 import { type CliResult, runCli } from './cli.js';
 
@@ -31,8 +30,6 @@ export interface TestServerOptions {
   config?: Record<string, unknown>;
   dataDir?: string;
   env?: NodeJS.ProcessEnv;
-  /** A mailbox store to inject instead of the built-in one (protocol tests). */
-  mailboxes?: MailboxDirectory;
 }
 
 export interface TestServer {
@@ -73,7 +70,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     },
   });
   const log = createLogger({ level: 'debug', destination });
-  const server = await startServer(config, log, { env: { ...options.env }, randomPorts: true, mailboxes: options.mailboxes });
+  const server = await startServer(config, log, { env: { ...options.env }, randomPorts: true });
   const configFile = path.join(dataDir, 'test-config.toml');
   writeFileSync(configFile, toToml(config));
 
