@@ -12,6 +12,9 @@ import { openControlStore } from '../store/control/open.js';
 import { openMailboxDirectory } from '../store/mailbox/open.js';
 import { webRoutes } from '../web/routes.js';
 import { createWebServer } from '../web/server.js';
+import { summariseMessage } from '../mail/imap-structure.js';
+import { createImapServer } from '../protocols/imap/server.js';
+import { createPop3Server } from '../protocols/pop3/server.js';
 import type { AppContext } from './context.js';
 import { HealthRegistry } from './health.js';
 
@@ -50,7 +53,8 @@ export async function startServer(config: Readonly<Config>, log: Logger, options
     timeoutMs: config.dns.timeout_ms,
     cacheMaxTtlS: config.dns.cache_max_ttl_s,
   });
-  const mailboxes = openMailboxDirectory(config, masterKey, { log });
+  // ENVELOPE/BODYSTRUCTURE are computed once at delivery and cached by the store (IMAP FETCH reads them).
+  const mailboxes = openMailboxDirectory(config, masterKey, { log, summarise: summariseMessage });
   const health = new HealthRegistry();
   const context: AppContext = { config, log, masterKey, control, tls, dns, health, mailboxes };
 
@@ -76,6 +80,16 @@ export async function startServer(config: Readonly<Config>, log: Logger, options
     ['https', (port) => createWebServer({ host: config.bind, port, tls, log, health, routes: webRoutes(context) })],
     ['smtp', (port) => startMxListener(context, port)],
   ];
+  // IMAP and POP3 need the mailbox store; the abuse guard hook (LoginGuard) is wired once it exists.
+  {
+    const common = { host: config.bind, hostname: config.hostname, tls, log, mailboxes };
+    starters.push(
+      ['imap', (port) => createImapServer({ ...common, port, implicitTls: false, ...imapLimits(config) })],
+      ['imaps', (port) => createImapServer({ ...common, port, implicitTls: true, ...imapLimits(config) })],
+      ['pop3', (port) => createPop3Server({ ...common, port, implicitTls: false })],
+      ['pop3s', (port) => createPop3Server({ ...common, port, implicitTls: true })],
+    );
+  }
   try {
     for (const [name, start] of starters) {
       if (config.ports[name] !== 0) listeners.push(await start(portFor(name)));
@@ -91,6 +105,14 @@ export async function startServer(config: Readonly<Config>, log: Logger, options
     ports: Object.fromEntries(listeners.map((l) => [l.name, l.port])),
     reloadTls: () => tls.reload(),
     close: closeAll,
+  };
+}
+
+function imapLimits(config: Readonly<Config>) {
+  return {
+    limits: { maxLiteral: config.imap.max_literal_bytes },
+    idleTimeoutMs: config.imap.idle_timeout_s * 1000,
+    maxConnections: config.imap.max_connections,
   };
 }
 

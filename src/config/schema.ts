@@ -200,6 +200,19 @@ export const configSchema = z.strictObject({
       grace_ms: z.number().int().min(0).max(600_000).default(10_000).describe('how long open sessions may finish'),
     })
     .prefault({}),
+  imap: z
+    .strictObject({
+      max_literal_bytes: z
+        .number()
+        .int()
+        .min(1024)
+        .max(1024 * 1024 * 1024)
+        .default(64 * 1024 * 1024)
+        .describe('largest literal (APPEND message) a client may announce; larger ones are refused before reading'),
+      idle_timeout_s: z.number().int().min(60).max(86_400).default(1800).describe('autologout after this much inactivity'),
+      max_connections: z.number().int().min(1).max(100_000).default(1000).describe('simultaneous IMAP connections per listener'),
+    })
+    .prefault({}),
 });
 
 export type Config = z.infer<typeof configSchema>;

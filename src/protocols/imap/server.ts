@@ -1,0 +1,52 @@
+/** The IMAP listener factory: plain (STARTTLS) or implicit TLS, on the shared network layer. */
+import type { Logger } from '../../log/logger.js';
+import { type Listener, startTcpListener } from '../../net/listener.js';
+import type { TlsProvider } from '../../net/tls.js';
+import type { MailboxDirectory } from '../../store/mailbox/types.js';
+import { type LoginGuard, NO_GUARD } from '../login.js';
+import { handleImapConnection } from './connection.js';
+import { DEFAULT_LIMITS, type ParseLimits } from './parser.js';
+
+export interface ImapServerOptions {
+  name?: string;
+  host: string;
+  port: number;
+  hostname: string;
+  /** true: imaps (TLS from the first byte); false: STARTTLS required before login. */
+  implicitTls: boolean;
+  tls: TlsProvider;
+  mailboxes: MailboxDirectory;
+  guard?: LoginGuard;
+  log: Logger;
+  limits?: Partial<ParseLimits>;
+  idleTimeoutMs?: number;
+  preauthTimeoutMs?: number;
+  maxConnections?: number;
+}
+
+export function createImapServer(options: ImapServerOptions): Promise<Listener> {
+  const name = options.name ?? (options.implicitTls ? 'imaps' : 'imap');
+  const limits = { ...DEFAULT_LIMITS, ...options.limits };
+  const log = options.log.child({ listener: name });
+  return startTcpListener({
+    name,
+    host: options.host,
+    port: options.port,
+    log: options.log,
+    tls: options.implicitTls ? options.tls : undefined,
+    maxConnections: options.maxConnections,
+    onConnection: (socket) =>
+      handleImapConnection(socket, {
+        mailboxes: options.mailboxes,
+        guard: options.guard ?? NO_GUARD,
+        log,
+        hostname: options.hostname,
+        starttls: !options.implicitTls,
+        maxLiteral: limits.maxLiteral,
+        tls: options.tls,
+        limits,
+        idleTimeoutMs: options.idleTimeoutMs ?? 30 * 60_000,
+        preauthTimeoutMs: options.preauthTimeoutMs ?? 60_000,
+      }),
+  });
+}
