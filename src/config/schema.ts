@@ -195,6 +195,18 @@ export const configSchema = z.strictObject({
       quota_mb: z.number().int().min(1).max(10_485_760).default(1024).describe('storage quota of each new mailbox, in MiB'),
     })
     .prefault({}),
+  web: z
+    .strictObject({
+      signup: z
+        .enum(['open', 'invite', 'closed'])
+        .default('invite')
+        .describe('who may create an account: anyone, holders of an invitation, or nobody (the first account may always sign up and becomes admin)'),
+      require_mfa: z.boolean().default(false).describe('every account must enrol a second factor (admins can also switch this on in the web UI)'),
+      session_hours: z.number().int().min(1).max(720).default(12).describe('a session ends this long after login'),
+      idle_minutes: z.number().int().min(5).max(10_080).default(60).describe('a session ends after this long without a request'),
+      issuer: z.string().min(1).max(64).default('sealmail').describe('name shown in authenticator apps'),
+    })
+    .prefault({}),
   shutdown: z
     .strictObject({
       grace_ms: z.number().int().min(0).max(600_000).default(10_000).describe('how long open sessions may finish'),

@@ -16,7 +16,14 @@ export interface WebServerDeps {
   routes?: Array<(app: FastifyInstance) => void | Promise<void>>;
 }
 
-const STATUS_BY_CODE: Record<string, number> = { usage: 400, not_found: 404, conflict: 409, forbidden: 403 };
+const STATUS_BY_CODE: Record<string, number> = {
+  usage: 400,
+  unauthorized: 401,
+  forbidden: 403,
+  not_found: 404,
+  conflict: 409,
+  too_many: 429,
+};
 
 /** The HTTPS listener: /healthz now, the API, web UI and MTA-STS policy host as they land. */
 export async function createWebServer(deps: WebServerDeps): Promise<Listener> {

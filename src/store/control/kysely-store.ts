@@ -3,6 +3,9 @@ import { type Kysely, sql } from 'kysely';
 import { lookupCandidates, normaliseAddress, normaliseDomain, parseAddress } from '../../core/address.js';
 import { ConflictError, NotFoundError, UsageError } from '../../core/errors.js';
 import { AliasKeysTable } from './alias-keys.js';
+import type { AccountTables } from './account-tables.js';
+import type { AccountRepository } from './account-types.js';
+import { KyselyAccounts } from './kysely-accounts.js';
 import type { ControlTables } from './tables.js';
 import type {
   Alias,
@@ -28,6 +31,7 @@ export class KyselyControlStore implements ControlStore {
   readonly aliases: AliasRepository;
   readonly audit: AuditRepository;
   readonly aliasKeys: AliasKeyRepository;
+  readonly accounts: AccountRepository;
 
   constructor(
     readonly dialect: 'sqlite' | 'postgres',
@@ -37,6 +41,7 @@ export class KyselyControlStore implements ControlStore {
     this.aliases = new Aliases(db);
     this.audit = new Audit(db);
     this.aliasKeys = new AliasKeysTable(db);
+    this.accounts = new KyselyAccounts(db as unknown as Kysely<AccountTables>);
   }
 
   async ping(): Promise<void> {
@@ -180,13 +185,14 @@ class Audit implements AuditRepository {
       .execute();
   }
 
-  async list(options: { limit?: number; action?: string } = {}): Promise<AuditEvent[]> {
+  async list(options: { limit?: number; action?: string; actor?: string } = {}): Promise<AuditEvent[]> {
     let query = this.db
       .selectFrom('audit_events')
       .selectAll()
       .orderBy('id', 'desc')
       .limit(Math.min(Math.max(options.limit ?? 100, 1), 1000));
     if (options.action) query = query.where('action', '=', options.action);
+    if (options.actor) query = query.where('actor', '=', options.actor);
     const rows = await query.execute();
     return rows.map((r) => ({ ...r, id: Number(r.id), detail: JSON.parse(r.detail) as Record<string, unknown> }));
   }

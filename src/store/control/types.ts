@@ -1,4 +1,6 @@
-/** The control store: domains, aliases, audit. One interface, a Kysely implementation per dialect. */
+import type { AccountRepository } from './account-types.js';
+
+/** The control store: domains, aliases, audit, accounts. One interface, a Kysely implementation per dialect. */
 
 export interface Domain {
   name: string;
@@ -53,7 +55,7 @@ export interface AliasRepository {
 
 export interface AuditRepository {
   record(event: NewAuditEvent): Promise<void>;
-  list(options?: { limit?: number; action?: string }): Promise<AuditEvent[]>;
+  list(options?: { limit?: number; action?: string; actor?: string }): Promise<AuditEvent[]>;
 }
 
 /** The keys inbound mail for an alias is encrypted to (OpenPGP/MIME, S/MIME). */
@@ -80,6 +82,7 @@ export interface ControlStore {
   readonly aliases: AliasRepository;
   readonly audit: AuditRepository;
   readonly aliasKeys: AliasKeyRepository;
+  readonly accounts: AccountRepository;
   /** A cheap round trip, for /healthz. */
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -1,0 +1,48 @@
+import type { AppContext } from '../app/context.js';
+import { AuthService } from '../core/accounts/auth-service.js';
+import { DomainService } from '../core/accounts/domain-service.js';
+import { memoryLoginThrottle } from '../core/accounts/login-throttle.js';
+import { MfaService } from '../core/accounts/mfa-service.js';
+import { SecretBox } from '../core/accounts/secrets.js';
+import { SessionManager } from '../core/accounts/sessions.js';
+import { deriveKey } from '../crypto/master-key.js';
+import { Anonymiser } from '../log/anonymise.js';
+import type { AccountRepository } from '../store/control/account-types.js';
+
+/** The account services the web app and API share, built once per server from the app context. */
+export interface WebDeps {
+  context: AppContext;
+  accounts: AccountRepository;
+  auth: AuthService;
+  mfa: MfaService;
+  sessions: SessionManager;
+  domains: DomainService;
+  anonymiseIp(ip: string): string;
+}
+
+export function buildWebDeps(context: AppContext): WebDeps {
+  const { control, config } = context;
+  const accounts = control.accounts;
+  const box = new SecretBox(deriveKey(context.masterKey, 'account-secrets'));
+  const anonymiser = new Anonymiser();
+  // Stored login history keeps only the network (/24, /48), never the address.
+  const anonymiseIp = (ip: string) => anonymiser.ip(ip).split('#')[0] ?? '';
+  const auth = new AuthService({
+    accounts,
+    audit: control.audit,
+    throttle: memoryLoginThrottle(),
+    box,
+    signup: config.web.signup,
+    requireMfaByConfig: config.web.require_mfa,
+    anonymiseIp,
+  });
+  return {
+    context,
+    accounts,
+    auth,
+    mfa: new MfaService({ accounts, audit: control.audit, auth, box, issuer: config.web.issuer }),
+    sessions: new SessionManager(accounts, { sessionHours: config.web.session_hours, idleMinutes: config.web.idle_minutes }),
+    domains: new DomainService({ control, accounts, dns: context.dns, mailHost: config.hostname }),
+    anonymiseIp,
+  };
+}
