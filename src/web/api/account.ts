@@ -11,7 +11,7 @@ export function registerAccountApi(app: FastifyInstance, deps: WebDeps): void {
   const { accounts, context } = deps;
   const tokenDeps = { accounts, audit: context.control.audit, domains: deps.domains };
 
-  app.get('/api/v1/me', { preHandler: guard }, async (request) => {
+  app.get('/api/v1/me', { onRequest: guard }, async (request) => {
     const { user } = request.principal!;
     return {
       email: user.email,
@@ -23,14 +23,14 @@ export function registerAccountApi(app: FastifyInstance, deps: WebDeps): void {
     };
   });
 
-  app.get('/api/v1/tokens', { preHandler: sessionOnly }, async (request) => ({
+  app.get('/api/v1/tokens', { onRequest: sessionOnly }, async (request) => ({
     tokens: (await accounts.tokens(request.principal!.user.id)).map(publicToken),
   }));
 
   app.post<{ Body: { name: string; domains: string[] } }>(
     '/api/v1/tokens',
     {
-      preHandler: sessionOnly,
+      onRequest: sessionOnly,
       schema: {
         body: {
           type: 'object',
@@ -46,12 +46,12 @@ export function registerAccountApi(app: FastifyInstance, deps: WebDeps): void {
     async (request, reply) => reply.status(201).send(await createApiToken(tokenDeps, request.principal!, request.body)),
   );
 
-  app.delete<{ Params: { id: string } }>('/api/v1/tokens/:id', { preHandler: sessionOnly }, async (request, reply) => {
+  app.delete<{ Params: { id: string } }>('/api/v1/tokens/:id', { onRequest: sessionOnly }, async (request, reply) => {
     await revokeApiToken(tokenDeps, request.principal!, request.params.id);
     return reply.status(204).send();
   });
 
-  app.get('/api/v1/sessions', { preHandler: sessionOnly }, async (request) => {
+  app.get('/api/v1/sessions', { onRequest: sessionOnly }, async (request) => {
     const current = sessionOf(request)!.session.idHash;
     const sessions = await accounts.sessions(request.principal!.user.id);
     return {
@@ -65,7 +65,7 @@ export function registerAccountApi(app: FastifyInstance, deps: WebDeps): void {
     };
   });
 
-  app.post('/api/v1/sessions/logout-everywhere', { preHandler: sessionOnly }, async (request, reply) => {
+  app.post('/api/v1/sessions/logout-everywhere', { onRequest: sessionOnly }, async (request, reply) => {
     const { user } = request.principal!;
     const ended = await accounts.deleteSessions(user.id);
     await context.control.audit.record({ actor: user.email, action: 'session.logout-everywhere', subject: user.email, detail: { ended } });
@@ -73,14 +73,14 @@ export function registerAccountApi(app: FastifyInstance, deps: WebDeps): void {
     return { ended };
   });
 
-  app.get('/api/v1/logins', { preHandler: guard }, async (request) => ({
+  app.get('/api/v1/logins', { onRequest: guard }, async (request) => ({
     logins: await accounts.logins(request.principal!.user.id, 50),
   }));
 
   app.get<{ Querystring: { limit?: number } }>(
     '/api/v1/audit',
     {
-      preHandler: guard,
+      onRequest: guard,
       schema: { querystring: { type: 'object', properties: { limit: { type: 'integer', minimum: 1, maximum: 1000 } } } },
     },
     async (request) => {

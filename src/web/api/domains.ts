@@ -13,14 +13,14 @@ export function registerDomainApi(app: FastifyInstance, deps: WebDeps): void {
   const guard = apiGuard(deps);
   const { domains } = deps;
 
-  app.get('/api/v1/domains', { preHandler: guard }, async (request) => ({
+  app.get('/api/v1/domains', { onRequest: guard }, async (request) => ({
     domains: await domains.list(request.principal!),
   }));
 
   app.post<{ Body: { name: string } }>(
     '/api/v1/domains',
     {
-      preHandler: guard,
+      onRequest: guard,
       schema: {
         body: {
           type: 'object',
@@ -33,31 +33,31 @@ export function registerDomainApi(app: FastifyInstance, deps: WebDeps): void {
     async (request, reply) => reply.status(201).send(await domains.add(request.principal!, request.body.name)),
   );
 
-  app.get<DomainParams>('/api/v1/domains/:domain', { preHandler: guard }, async (request) =>
+  app.get<DomainParams>('/api/v1/domains/:domain', { onRequest: guard }, async (request) =>
     domains.access(request.principal!, request.params.domain),
   );
 
-  app.delete<DomainParams>('/api/v1/domains/:domain', { preHandler: guard }, async (request, reply) => {
+  app.delete<DomainParams>('/api/v1/domains/:domain', { onRequest: guard }, async (request, reply) => {
     await domains.remove(request.principal!, request.params.domain);
     return reply.status(204).send();
   });
 
-  app.post<DomainParams>('/api/v1/domains/:domain/verify', { preHandler: guard }, async (request) =>
+  app.post<DomainParams>('/api/v1/domains/:domain/verify', { onRequest: guard }, async (request) =>
     domains.verify(request.principal!, request.params.domain),
   );
 
-  app.get<DomainParams>('/api/v1/domains/:domain/dns', { preHandler: guard }, async (request) => ({
+  app.get<DomainParams>('/api/v1/domains/:domain/dns', { onRequest: guard }, async (request) => ({
     records: await domains.records(request.principal!, request.params.domain),
   }));
 
-  app.get<DomainParams>('/api/v1/domains/:domain/aliases', { preHandler: guard }, async (request) => ({
+  app.get<DomainParams>('/api/v1/domains/:domain/aliases', { onRequest: guard }, async (request) => ({
     aliases: await domains.aliases(request.principal!, request.params.domain),
   }));
 
   app.post<DomainParams & { Body: { local: string; forwards?: string[]; mailbox?: boolean } }>(
     '/api/v1/domains/:domain/aliases',
     {
-      preHandler: guard,
+      onRequest: guard,
       schema: {
         body: {
           type: 'object',
@@ -74,14 +74,14 @@ export function registerDomainApi(app: FastifyInstance, deps: WebDeps): void {
     },
   );
 
-  app.get<AliasParams>('/api/v1/aliases/:address', { preHandler: guard }, async (request) =>
+  app.get<AliasParams>('/api/v1/aliases/:address', { onRequest: guard }, async (request) =>
     domains.alias(request.principal!, request.params.address),
   );
 
   app.patch<AliasParams & { Body: { forwards?: string[]; enabled?: boolean } }>(
     '/api/v1/aliases/:address',
     {
-      preHandler: guard,
+      onRequest: guard,
       schema: {
         body: { type: 'object', additionalProperties: false, properties: { forwards, enabled: { type: 'boolean' } } },
       },
@@ -89,7 +89,7 @@ export function registerDomainApi(app: FastifyInstance, deps: WebDeps): void {
     async (request) => domains.updateAlias(request.principal!, request.params.address, request.body),
   );
 
-  app.delete<AliasParams>('/api/v1/aliases/:address', { preHandler: guard }, async (request, reply) => {
+  app.delete<AliasParams>('/api/v1/aliases/:address', { onRequest: guard }, async (request, reply) => {
     await domains.removeAlias(request.principal!, request.params.address);
     return reply.status(204).send();
   });
