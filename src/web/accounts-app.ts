@@ -27,7 +27,8 @@ export function accountsApp(context: AppContext) {
         },
       },
       strictTransportSecurity: { maxAge: 31_536_000, includeSubDomains: true },
-      referrerPolicy: { policy: 'no-referrer' },
+      // Not no-referrer: with it browsers send `Origin: null` on form posts, which the same-origin check refuses.
+      referrerPolicy: { policy: 'same-origin' },
       crossOriginEmbedderPolicy: false,
     });
     await app.register(cookie);

@@ -23,6 +23,7 @@ button.link{background:none;padding:0;text-decoration:underline}
 .notice.error{background:#fde7e7;color:#8a1c1c}
 .notice.ok{background:#e5f5e8;color:#1c5a2a}
 .table-wrap{overflow-x:auto}
+td .inline button{padding:.3rem .6rem;font-size:.85rem}
 table{border-collapse:collapse;width:100%;font-size:.95rem}
 th,td{text-align:left;padding:.4rem .5rem;border-bottom:1px solid #e4e7ec;vertical-align:top}
 code,.mono{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:.9em;word-break:break-all}
