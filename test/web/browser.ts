@@ -40,5 +40,6 @@ export async function launchPhoneBrowser(): Promise<{ context: BrowserContext; c
 export async function capture(page: Page, name: string): Promise<number> {
   mkdirSync(SCREENSHOT_DIR, { recursive: true });
   await page.screenshot({ path: path.join(SCREENSHOT_DIR, `${name}.png`), fullPage: true });
-  return page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  // Runs in the page; written as a string because this project's TypeScript has no DOM types.
+  return page.evaluate('document.documentElement.scrollWidth - window.innerWidth') as Promise<number>;
 }
