@@ -14,11 +14,13 @@ export function accountsApp(context: AppContext) {
   return async (app: FastifyInstance): Promise<void> => {
     const deps = buildWebDeps(context);
     await app.register(helmet, {
-      // No scripts, no inline styles, no framing, forms only to ourselves.
+      // One same-origin script (passkeys), no inline code or styles, no framing, forms only to ourselves.
       contentSecurityPolicy: {
         useDefaults: false,
         directives: {
           defaultSrc: ["'none'"],
+          scriptSrc: ["'self'"],
+          connectSrc: ["'self'"],
           styleSrc: ["'self'"],
           imgSrc: ["'self'"],
           formAction: ["'self'"],

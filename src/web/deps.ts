@@ -3,6 +3,7 @@ import { AuthService } from '../core/accounts/auth-service.js';
 import { DomainService } from '../core/accounts/domain-service.js';
 import { memoryLoginThrottle } from '../core/accounts/login-throttle.js';
 import { MfaService } from '../core/accounts/mfa-service.js';
+import { PasskeyService } from '../core/accounts/passkeys.js';
 import { SecretBox } from '../core/accounts/secrets.js';
 import { SessionManager } from '../core/accounts/sessions.js';
 import { deriveKey } from '../crypto/master-key.js';
@@ -15,6 +16,7 @@ export interface WebDeps {
   accounts: AccountRepository;
   auth: AuthService;
   mfa: MfaService;
+  passkeys: PasskeyService;
   sessions: SessionManager;
   domains: DomainService;
   anonymiseIp(ip: string): string;
@@ -41,6 +43,7 @@ export function buildWebDeps(context: AppContext): WebDeps {
     accounts,
     auth,
     mfa: new MfaService({ accounts, audit: control.audit, auth, box, issuer: config.web.issuer }),
+    passkeys: new PasskeyService({ accounts, audit: control.audit, rpName: config.web.issuer }),
     sessions: new SessionManager(accounts, { sessionHours: config.web.session_hours, idleMinutes: config.web.idle_minutes }),
     domains: new DomainService({ control, accounts, dns: context.dns, mailHost: config.hostname }),
     anonymiseIp,

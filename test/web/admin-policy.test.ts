@@ -58,7 +58,9 @@ test('invite-only sign-up, admin-required MFA, cookie flags and security headers
   expect(page.headers['strict-transport-security']).toMatch(/max-age=\d+/);
   expect(page.headers['x-content-type-options']).toBe('nosniff');
   expect(page.headers['x-frame-options']).toBe('SAMEORIGIN');
-  expect(page.text).not.toMatch(/<script/i);
+  expect(csp).toContain("script-src 'self'");
+  // The only script is the same-origin passkey helper; nothing inline.
+  expect(page.text.match(/<script[^>]*>/gi)).toEqual(['<script src="/static/passkey.js">']);
 
   // Neither the password nor the TOTP secret is readable anywhere in the data directory.
   for (const file of walk(server.dataDir)) {

@@ -39,6 +39,21 @@ describe('API authentication', () => {
     }
   });
 
+  test('the passkey endpoints refuse callers without a (pending) session and its CSRF token', async () => {
+    for (const path of ['/security/passkeys/options', '/security/passkeys', '/login/passkey/options', '/login/passkey']) {
+      const response = await httpsRequest(base + path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+      expect(response.status, path).toBe(401);
+    }
+    const client = await signUpAndLogIn(base, 'passkey-api@example.net');
+    await enrolTotp(client);
+    const pending = new WebClient(base);
+    await pending.request('POST', '/login', { form: { email: 'passkey-api@example.net', password: PASSWORD } });
+    const noCsrf = await pending.request('POST', '/login/passkey/options', { json: {} });
+    expect(noCsrf.status).toBe(401);
+    // Before the second factor, the account's own passkey registration is out of reach too.
+    expect((await pending.request('POST', '/security/passkeys/options', { json: {} })).status).toBe(401);
+  });
+
   test('the OpenAPI description is served and lists every route', async () => {
     const doc = (await httpsRequest(`${base}/api/openapi.json`)).json<{ openapi: string; paths: Record<string, object> }>();
     expect(doc.openapi).toBe('3.1.0');

@@ -126,7 +126,7 @@ export class AuthService {
     return this.deps.requireMfaByConfig || (await this.deps.accounts.setting('require_mfa')) === 'true';
   }
 
-  private async recordLogin(userId: string, ip: string, method: string, ok: boolean): Promise<void> {
+  async recordLogin(userId: string, ip: string, method: string, ok: boolean): Promise<void> {
     await this.deps.accounts.recordLogin(userId, {
       at: new Date(this.now()).toISOString(),
       ip: this.deps.anonymiseIp(ip),

@@ -48,6 +48,7 @@ export class MfaService {
     await this.deps.auth.verifySecondFactor(user, code, ip);
     await this.deps.accounts.setTotp(user.id, null, false);
     await this.deps.accounts.replaceRecoveryCodes(user.id, []);
+    await this.deps.accounts.deletePasskeys(user.id);
     await this.deps.audit.record({ actor: user.email, action: 'mfa.disabled', subject: user.email, detail: {} });
   }
 

@@ -34,6 +34,7 @@ export interface AccountTables {
     last_used: string | null;
     revoked_at: string | null;
   };
+  passkeys: { id: string; user_id: string; public_key: string; counter: number | string; transports: string; created_at: string };
   login_events: { id: Generated<number>; user_id: string; at: string; ip: string; method: string; ok: number };
   invites: { code_hash: string; created_by: string; expires_at: string; used_at: string | null };
   account_settings: { key: string; value: string };

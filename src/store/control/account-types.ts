@@ -38,6 +38,17 @@ export interface ApiToken {
   revokedAt?: string;
 }
 
+/** A WebAuthn credential (passkey or security key) registered as a second factor. */
+export interface Passkey {
+  id: string;
+  userId: string;
+  /** COSE public key, base64url. */
+  publicKey: string;
+  counter: number;
+  transports: string[];
+  createdAt: string;
+}
+
 export interface LoginEvent {
   at: string;
   /** Already anonymised when stored. */
@@ -60,6 +71,12 @@ export interface AccountRepository {
   /** Marks the code used; false when it does not exist or was used already. */
   useRecoveryCode(userId: string, hash: string): Promise<boolean>;
   unusedRecoveryCodes(userId: string): Promise<number>;
+
+  addPasskey(passkey: Passkey): Promise<void>;
+  passkeys(userId: string): Promise<Passkey[]>;
+  /** Records the authenticator's signature counter after a successful use. */
+  updatePasskeyCounter(id: string, counter: number): Promise<void>;
+  deletePasskeys(userId: string): Promise<void>;
 
   createSession(session: Session): Promise<void>;
   session(idHash: string): Promise<Session | undefined>;

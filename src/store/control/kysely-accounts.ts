@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { AccountTables } from './account-tables.js';
-import type { AccountRepository, ApiToken, LoginEvent, Role, Session, User } from './account-types.js';
+import type { AccountRepository, ApiToken, LoginEvent, Passkey, Role, Session, User } from './account-types.js';
+import { KyselyPasskeys } from './kysely-passkeys.js';
 
 type Db = Kysely<AccountTables>;
 type UserRow = AccountTables['users'];
@@ -12,7 +13,27 @@ const changed = (result: { numUpdatedRows?: bigint; numDeletedRows?: bigint }) =
 
 /** Accounts on the control store's Kysely connection; same SQL for SQLite and PostgreSQL. */
 export class KyselyAccounts implements AccountRepository {
-  constructor(private readonly db: Db) {}
+  private readonly passkeyRows: KyselyPasskeys;
+
+  constructor(private readonly db: Db) {
+    this.passkeyRows = new KyselyPasskeys(db);
+  }
+
+  addPasskey(passkey: Passkey): Promise<void> {
+    return this.passkeyRows.addPasskey(passkey);
+  }
+
+  passkeys(userId: string): Promise<Passkey[]> {
+    return this.passkeyRows.passkeys(userId);
+  }
+
+  updatePasskeyCounter(id: string, counter: number): Promise<void> {
+    return this.passkeyRows.updatePasskeyCounter(id, counter);
+  }
+
+  deletePasskeys(userId: string): Promise<void> {
+    return this.passkeyRows.deletePasskeys(userId);
+  }
 
   async countUsers(): Promise<number> {
     const row = await this.db.selectFrom('users').select((eb) => eb.fn.countAll().as('n')).executeTakeFirst();

@@ -1,6 +1,7 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { WebDeps } from '../deps.js';
-import { clearSessionCookie, SESSION_COOKIE, sessionOf, setSessionCookie } from '../auth/principal.js';
+import { startSession } from '../auth/login-session.js';
+import { clearSessionCookie, sessionOf } from '../auth/principal.js';
 import { safeEqual } from '../../core/accounts/secrets.js';
 import { html } from './html.js';
 import { csrfField, notice } from './layout.js';
@@ -44,7 +45,7 @@ export function registerAuthPages(app: FastifyInstance, deps: WebDeps): void {
   app.post('/login', async (request, reply) => {
     try {
       const { user, mfaPending } = await auth.login({ email: field(request.body, 'email'), password: field(request.body, 'password'), ip: request.ip });
-      await startSession(request, reply, user.id, !mfaPending);
+      await startSession(deps, request, reply, user.id, !mfaPending);
       return reply.redirect(mfaPending ? '/login/mfa' : '/domains', 303);
     } catch (error) {
       const failure = formFailure(error);
@@ -52,13 +53,17 @@ export function registerAuthPages(app: FastifyInstance, deps: WebDeps): void {
     }
   });
 
-  const mfaForm = (csrf: string, error?: string) => html`
+  const mfaForm = (csrf: string, error?: string, hasPasskey = false) => html`
     ${notice('error', error)}
     <section><form method="post" action="/login/mfa" class="stack">${csrfField(csrf)}
       <label>Code from your authenticator app, or a recovery code
         <input type="text" name="code" autocomplete="one-time-code" inputmode="text" required maxlength="64"></label>
       <button type="submit">Continue</button>
-    </form></section>`;
+    </form>${
+      hasPasskey
+        ? html`<p>or</p><button type="button" id="use-passkey" class="secondary" data-csrf="${csrf}">Use a passkey</button><p id="passkey-status" class="muted" role="status"></p><script src="/static/passkey.js"></script>`
+        : ''
+    }</section>`;
 
   const pending = (request: FastifyRequest) => {
     const session = sessionOf(request);
@@ -67,7 +72,8 @@ export function registerAuthPages(app: FastifyInstance, deps: WebDeps): void {
   app.get('/login/mfa', async (request, reply) => {
     const session = pending(request);
     if (!session) return reply.redirect('/login', 303);
-    return sendPage(request, reply, 'Second factor', mfaForm(session.session.csrf));
+    const hasPasskey = (await deps.accounts.passkeys(session.user.id)).length > 0;
+    return sendPage(request, reply, 'Second factor', mfaForm(session.session.csrf, undefined, hasPasskey));
   });
   app.post('/login/mfa', async (request, reply) => {
     const session = pending(request);
@@ -78,7 +84,7 @@ export function registerAuthPages(app: FastifyInstance, deps: WebDeps): void {
       const failure = formFailure(error);
       return sendPage(request, reply, 'Second factor', mfaForm(session.session.csrf, failure.message), failure.status);
     }
-    await startSession(request, reply, session.user.id, true);
+    await startSession(deps, request, reply, session.user.id, true);
     return reply.redirect('/domains', 303);
   });
 
@@ -88,12 +94,4 @@ export function registerAuthPages(app: FastifyInstance, deps: WebDeps): void {
     clearSessionCookie(reply);
     return reply.redirect('/login', 303);
   });
-
-  /** A new session id at every privilege change (no fixation); the old one is ended. */
-  async function startSession(request: FastifyRequest, reply: FastifyReply, userId: string, mfaDone: boolean) {
-    const previous = request.cookies[SESSION_COOKIE];
-    if (previous) await sessions.end(previous);
-    const id = await sessions.create(userId, mfaDone, deps.anonymiseIp(request.ip), request.headers['user-agent'] ?? '');
-    setSessionCookie(reply, id);
-  }
 }

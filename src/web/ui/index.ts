@@ -4,6 +4,7 @@ import type { WebDeps } from '../deps.js';
 import { registerAdminPages } from './admin-pages.js';
 import { registerAuthPages } from './auth-pages.js';
 import { registerDomainPages } from './domain-pages.js';
+import { PASSKEY_SCRIPT, registerPasskeyRoutes } from './passkey-routes.js';
 import { registerSecurityPages } from './security-pages.js';
 import { STYLESHEET } from './stylesheet.js';
 import { registerTokenPages } from './token-pages.js';
@@ -14,7 +15,11 @@ export function registerUi(app: FastifyInstance, deps: WebDeps): void {
   app.get('/static/app.css', async (_request, reply) =>
     reply.type('text/css; charset=utf-8').header('Cache-Control', 'public, max-age=3600').send(STYLESHEET),
   );
+  app.get('/static/passkey.js', async (_request, reply) =>
+    reply.type('text/javascript; charset=utf-8').header('Cache-Control', 'public, max-age=3600').send(PASSKEY_SCRIPT),
+  );
   registerAuthPages(app, deps);
+  registerPasskeyRoutes(app, deps);
   registerDomainPages(app, deps);
   registerSecurityPages(app, deps);
   registerTokenPages(app, deps);

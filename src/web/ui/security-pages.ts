@@ -16,8 +16,9 @@ export function registerSecurityPages(app: FastifyInstance, deps: WebDeps): void
   const securityPage = async (request: FastifyRequest, messages: { error?: string; ok?: string } = {}) => {
     const { user, session } = sessionOf(request)!;
     const csrf = csrfField(session.csrf);
-    const [codesLeft, sessions, logins, events] = await Promise.all([
+    const [codesLeft, passkeys, sessions, logins, events] = await Promise.all([
       accounts.unusedRecoveryCodes(user.id),
+      accounts.passkeys(user.id),
       accounts.sessions(user.id),
       accounts.logins(user.id, 10),
       context.control.audit.list({ limit: 15, actor: user.role === 'admin' ? undefined : user.email }),
@@ -26,7 +27,9 @@ export function registerSecurityPages(app: FastifyInstance, deps: WebDeps): void
     return html`${notice('error', messages.error)}${notice('ok', messages.ok)}
       <section><h2>Two-factor authentication</h2>${
         user.totpEnabled
-          ? html`<p><span class="badge ok">on</span> Authenticator app · ${codesLeft} recovery codes left</p>
+          ? html`<p><span class="badge ok">on</span> Authenticator app · ${passkeys.length} passkeys · ${codesLeft} recovery codes left</p>
+            <p><button type="button" id="add-passkey" class="secondary" data-csrf="${session.csrf}">Add a passkey</button></p>
+            <p id="passkey-status" class="muted" role="status"></p><script src="/static/passkey.js"></script>
             <form method="post" action="/security/recovery-codes" class="stack">${csrf}${codeField}<button type="submit" class="secondary">New recovery codes</button></form>
             <h2>Turn off</h2><form method="post" action="/security/mfa/disable" class="stack">${csrf}${codeField}<button type="submit" class="danger">Turn off two-factor</button></form>`
           : html`<p><span class="badge warn">off</span> Protect your account with an authenticator app.</p><p><a href="/security/totp">Set up two-factor authentication</a></p>`
