@@ -1,4 +1,5 @@
 import type { AppContext } from '../app/context.js';
+import { AliasExtras } from '../core/accounts/alias-extras.js';
 import { AuthService } from '../core/accounts/auth-service.js';
 import { DomainService } from '../core/accounts/domain-service.js';
 import { memoryLoginThrottle } from '../core/accounts/login-throttle.js';
@@ -19,6 +20,7 @@ export interface WebDeps {
   passkeys: PasskeyService;
   sessions: SessionManager;
   domains: DomainService;
+  aliasExtras: AliasExtras;
   anonymiseIp(ip: string): string;
 }
 
@@ -38,6 +40,7 @@ export function buildWebDeps(context: AppContext): WebDeps {
     requireMfaByConfig: config.web.require_mfa,
     anonymiseIp,
   });
+  const domains = new DomainService({ control, accounts, dns: context.dns, mailHost: config.hostname });
   return {
     context,
     accounts,
@@ -45,7 +48,8 @@ export function buildWebDeps(context: AppContext): WebDeps {
     mfa: new MfaService({ accounts, audit: control.audit, auth, box, issuer: config.web.issuer }),
     passkeys: new PasskeyService({ accounts, audit: control.audit, rpName: config.web.issuer }),
     sessions: new SessionManager(accounts, { sessionHours: config.web.session_hours, idleMinutes: config.web.idle_minutes }),
-    domains: new DomainService({ control, accounts, dns: context.dns, mailHost: config.hostname }),
+    domains,
+    aliasExtras: new AliasExtras({ control, mailboxes: context.mailboxes, domains }),
     anonymiseIp,
   };
 }

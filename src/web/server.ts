@@ -20,6 +20,7 @@ const STATUS_BY_CODE: Record<string, number> = {
   usage: 400,
   unauthorized: 401,
   forbidden: 403,
+  auth_failed: 403,
   not_found: 404,
   conflict: 409,
   too_many: 429,

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { UsageError } from '../../core/errors.js';
 import { apiGuard } from '../auth/guards.js';
 import type { WebDeps } from '../deps.js';
 
@@ -54,7 +55,7 @@ export function registerDomainApi(app: FastifyInstance, deps: WebDeps): void {
     aliases: await domains.aliases(request.principal!, request.params.domain),
   }));
 
-  app.post<DomainParams & { Body: { local: string; forwards?: string[]; mailbox?: boolean } }>(
+  app.post<DomainParams & { Body: { local: string; forwards?: string[]; mailbox?: boolean; password?: string } }>(
     '/api/v1/domains/:domain/aliases',
     {
       onRequest: guard,
@@ -63,14 +64,22 @@ export function registerDomainApi(app: FastifyInstance, deps: WebDeps): void {
           type: 'object',
           required: ['local'],
           additionalProperties: false,
-          properties: { local: { type: 'string', minLength: 1, maxLength: 64 }, forwards, mailbox: { type: 'boolean' } },
+          properties: {
+            local: { type: 'string', minLength: 1, maxLength: 64 },
+            forwards,
+            mailbox: { type: 'boolean' },
+            password: { type: 'string', minLength: 8, maxLength: 1024 },
+          },
         },
       },
     },
     async (request, reply) => {
-      const { local, ...rest } = request.body;
+      const { local, password, ...rest } = request.body;
+      if (password !== undefined && !rest.mailbox) throw new UsageError('a password needs "mailbox": true');
       const alias = await domains.addAlias(request.principal!, { address: `${local}@${request.params.domain}`, ...rest });
-      return reply.status(201).send(alias);
+      // The mailbox password is returned only when the server generated it, and only this once.
+      const generated = alias.mailbox ? await deps.aliasExtras.createMailbox(alias.address, password) : undefined;
+      return reply.status(201).send(generated ? { ...alias, password: generated } : alias);
     },
   );
 
@@ -90,7 +99,45 @@ export function registerDomainApi(app: FastifyInstance, deps: WebDeps): void {
   );
 
   app.delete<AliasParams>('/api/v1/aliases/:address', { onRequest: guard }, async (request, reply) => {
-    await domains.removeAlias(request.principal!, request.params.address);
+    const alias = await domains.alias(request.principal!, request.params.address);
+    if (alias.mailbox) await deps.aliasExtras.destroyMailbox(alias.address);
+    await domains.removeAlias(request.principal!, alias.address);
     return reply.status(204).send();
   });
+
+  app.post<AliasParams & { Body: { currentPassword: string; label?: string } }>(
+    '/api/v1/aliases/:address/app-passwords',
+    {
+      onRequest: guard,
+      schema: {
+        body: {
+          type: 'object',
+          required: ['currentPassword'],
+          additionalProperties: false,
+          properties: { currentPassword: { type: 'string', minLength: 1, maxLength: 1024 }, label: { type: 'string', maxLength: 40 } },
+        },
+      },
+    },
+    async (request, reply) => {
+      const { currentPassword, label } = request.body;
+      return reply.status(201).send(await deps.aliasExtras.addAppPassword(request.principal!, request.params.address, currentPassword, label ?? 'app'));
+    },
+  );
+
+  const keyBody = (name: string) => ({
+    body: {
+      type: 'object',
+      required: [name],
+      additionalProperties: false,
+      properties: { [name]: { type: ['string', 'null'], maxLength: 200_000 } },
+    },
+  });
+  app.put<AliasParams & { Body: { key: string | null } }>('/api/v1/aliases/:address/pgp', { onRequest: guard, schema: keyBody('key') }, async (request) =>
+    deps.aliasExtras.setPgp(request.principal!, request.params.address, request.body.key),
+  );
+  app.put<AliasParams & { Body: { certificate: string | null } }>(
+    '/api/v1/aliases/:address/smime',
+    { onRequest: guard, schema: keyBody('certificate') },
+    async (request) => deps.aliasExtras.setSmime(request.principal!, request.params.address, request.body.certificate),
+  );
 }

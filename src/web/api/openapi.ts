@@ -12,7 +12,15 @@ const aliasBody = {
     local: { type: 'string', description: 'local part, or * for a catch-all' },
     forwards: { type: 'array', items: { type: 'string', format: 'email' } },
     mailbox: { type: 'boolean' },
+    password: { type: 'string', description: 'mailbox password; omitted = generated and returned once' },
   },
+};
+const appPasswordBody = { type: 'object', required: ['currentPassword'], properties: { currentPassword: { type: 'string' }, label: { type: 'string' } } };
+const pgpBody = { type: 'object', required: ['key'], properties: { key: { type: ['string', 'null'], description: 'armored public key; null removes it' } } };
+const smimeBody = {
+  type: 'object',
+  required: ['certificate'],
+  properties: { certificate: { type: ['string', 'null'], description: 'PEM certificate; null removes it' } },
 };
 const aliasPatch = { type: 'object', properties: { forwards: { type: 'array', items: { type: 'string' } }, enabled: { type: 'boolean' } } };
 const tokenBody = {
@@ -33,7 +41,10 @@ export const API_OPERATIONS: Op[] = [
   ['post', '/api/v1/domains/{domain}/aliases', 'Add an alias (forward targets and/or a mailbox)', { body: aliasBody }],
   ['get', '/api/v1/aliases/{address}', 'One alias'],
   ['patch', '/api/v1/aliases/{address}', 'Change forward targets or enable/disable', { body: aliasPatch }],
-  ['delete', '/api/v1/aliases/{address}', 'Remove an alias'],
+  ['delete', '/api/v1/aliases/{address}', 'Remove an alias (its mailbox is crypto-shredded)'],
+  ['post', '/api/v1/aliases/{address}/app-passwords', 'Add an app password to the mailbox (generated, shown once)', { body: appPasswordBody }],
+  ['put', '/api/v1/aliases/{address}/pgp', 'Set or clear the OpenPGP key inbound mail is encrypted to', { body: pgpBody }],
+  ['put', '/api/v1/aliases/{address}/smime', 'Set or clear the S/MIME certificate inbound mail is encrypted to', { body: smimeBody }],
   ['get', '/api/v1/tokens', 'API tokens of the account', { sessionOnly: true }],
   ['post', '/api/v1/tokens', 'Create a token scoped to domains; the secret is shown once', { sessionOnly: true, body: tokenBody }],
   ['delete', '/api/v1/tokens/{id}', 'Revoke a token', { sessionOnly: true }],

@@ -102,6 +102,7 @@ export function registerDomainPages(app: FastifyInstance, deps: WebDeps): void {
 
   app.post<{ Params: { address: string } }>('/aliases/:address/delete', { preHandler: guard }, async (request, reply) => {
     const alias = await domains.alias(request.principal!, request.params.address);
+    if (alias.mailbox) await deps.aliasExtras.destroyMailbox(alias.address);
     await domains.removeAlias(request.principal!, alias.address);
     return reply.redirect(`/domains/${encodeURIComponent(alias.domain)}`, 303);
   });
