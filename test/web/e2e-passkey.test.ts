@@ -52,7 +52,8 @@ test('a passkey is added beside TOTP and then works as the second login step', {
 
   await page.goto(`${base}/security`);
   await Promise.all([page.waitForURL(`${base}/security`, { waitUntil: 'load' }), page.click('#add-passkey')]);
-  await page.waitForFunction('document.body.textContent.includes("1 passkeys")');
+  // A locator wait, not waitForFunction: our CSP (rightly) forbids the eval that would need.
+  await page.locator('text=1 passkeys').waitFor({ timeout: 30_000 });
   await submit(page, 'header button:has-text("Log out")');
 
   await logIn();
