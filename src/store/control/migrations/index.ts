@@ -26,6 +26,7 @@ export async function migrate(db: Kysely<unknown>, context: MigrationContext): P
       return migrations;
     },
   };
-  const { error } = await new Migrator({ db, provider }).migrateToLatest();
+  // Migrations are numbered per feature and may land out of order on an existing database.
+  const { error } = await new Migrator({ db, provider, allowUnorderedMigrations: true }).migrateToLatest();
   if (error) throw error;
 }
