@@ -4,6 +4,7 @@ import type { Logger } from '../log/logger.js';
 import type { TlsProvider } from '../net/tls.js';
 import type { ControlStore } from '../store/control/types.js';
 import type { MailboxDirectory } from '../store/mailbox/types.js';
+import type { StateStore } from '../store/state/types.js';
 import type { HealthRegistry } from './health.js';
 
 /** What the composition root hands to every listener factory and subsystem. */
@@ -14,6 +15,8 @@ export interface AppContext {
   control: ControlStore;
   /** Encrypted mailboxes: create, seal into the spool, unlock into sessions. */
   mailboxes: MailboxDirectory;
+  /** Short-lived shared state (rate limits, bans, dedup): memory, or Redis with `[state] redis`. */
+  state: StateStore;
   tls: TlsProvider;
   dns: DnsResolver;
   health: HealthRegistry;

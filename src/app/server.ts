@@ -10,6 +10,7 @@ import { TlsProvider } from '../net/tls.js';
 import { startMxListener } from '../protocols/smtp/mx/index.js';
 import { openControlStore } from '../store/control/open.js';
 import { openMailboxDirectory } from '../store/mailbox/open.js';
+import { openStateStore } from '../store/state/open.js';
 import { webRoutes } from '../web/routes.js';
 import { createWebServer } from '../web/server.js';
 import { summariseMessage } from '../mail/imap-structure.js';
@@ -48,6 +49,14 @@ export async function startServer(config: Readonly<Config>, log: Logger, options
   tls.on('reload-failed', () => log.error('tls certificate reload failed; keeping the previous one'));
   tls.watch();
   const control = await openControlStore(config, masterKey);
+  let state: Awaited<ReturnType<typeof openStateStore>>;
+  try {
+    state = await openStateStore(config);
+  } catch (error) {
+    tls.close();
+    await control.close();
+    throw error;
+  }
   const dns = new DnsResolver({
     servers: config.dns.servers,
     timeoutMs: config.dns.timeout_ms,
@@ -56,11 +65,15 @@ export async function startServer(config: Readonly<Config>, log: Logger, options
   // ENVELOPE/BODYSTRUCTURE are computed once at delivery and cached by the store (IMAP FETCH reads them).
   const mailboxes = openMailboxDirectory(config, masterKey, { log, summarise: summariseMessage });
   const health = new HealthRegistry();
-  const context: AppContext = { config, log, masterKey, control, tls, dns, health, mailboxes };
+  const context: AppContext = { config, log, masterKey, control, state, tls, dns, health, mailboxes };
 
   health.register('control_store', async () => {
     await control.ping();
     return { backend: control.dialect };
+  });
+  health.register('state_store', async () => {
+    await state.ping();
+    return { backend: state.backend };
   });
   health.register('tls', async () => ({ expires: tls.expiresAt() }));
   health.register('mailboxes', async () => mailboxes.health());
@@ -72,6 +85,7 @@ export async function startServer(config: Readonly<Config>, log: Logger, options
     await Promise.allSettled(listeners.map((l) => l.close(config.shutdown.grace_ms)));
     tls.close();
     await mailboxes.close();
+    await state.close();
     await control.close();
     masterKey.fill(0);
   };
