@@ -2,6 +2,7 @@ import type { Config } from '../config/schema.js';
 import type { DnsResolver } from '../dns/resolver.js';
 import type { Logger } from '../log/logger.js';
 import type { TlsProvider } from '../net/tls.js';
+import type { Guard } from '../security/guard/guard.js';
 import type { ControlStore } from '../store/control/types.js';
 import type { MailboxDirectory } from '../store/mailbox/types.js';
 import type { StateStore } from '../store/state/types.js';
@@ -17,6 +18,8 @@ export interface AppContext {
   mailboxes: MailboxDirectory;
   /** Short-lived shared state (rate limits, bans, dedup): memory, or Redis with `[state] redis`. */
   state: StateStore;
+  /** The abuse guard every listener consults (src/security/guard/index.ts documents the API). */
+  guard: Guard;
   tls: TlsProvider;
   dns: DnsResolver;
   health: HealthRegistry;

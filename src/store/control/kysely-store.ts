@@ -3,6 +3,7 @@ import { type Kysely, sql } from 'kysely';
 import { lookupCandidates, normaliseAddress, normaliseDomain, parseAddress } from '../../core/address.js';
 import { ConflictError, NotFoundError, UsageError } from '../../core/errors.js';
 import { AliasKeysTable } from './alias-keys.js';
+import { Bans } from './ban-repository.js';
 import type { ControlTables } from './tables.js';
 import type {
   Alias,
@@ -10,6 +11,7 @@ import type {
   AliasRepository,
   AuditEvent,
   AuditRepository,
+  BanRepository,
   ControlStore,
   Domain,
   DomainRepository,
@@ -28,6 +30,7 @@ export class KyselyControlStore implements ControlStore {
   readonly aliases: AliasRepository;
   readonly audit: AuditRepository;
   readonly aliasKeys: AliasKeyRepository;
+  readonly bans: BanRepository;
 
   constructor(
     readonly dialect: 'sqlite' | 'postgres',
@@ -37,6 +40,7 @@ export class KyselyControlStore implements ControlStore {
     this.aliases = new Aliases(db);
     this.audit = new Audit(db);
     this.aliasKeys = new AliasKeysTable(db);
+    this.bans = new Bans(db);
   }
 
   async ping(): Promise<void> {
