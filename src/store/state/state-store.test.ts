@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { stateStoreContract } from '../../../test/contracts/state-store.js';
+import { stateStoreContract } from '../../../test/store/state-store.contract.js';
 import { MemoryStateStore } from './memory.js';
 import { openStateStore } from './open.js';
 import { RedisStateStore } from './redis.js';
