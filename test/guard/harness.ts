@@ -31,7 +31,14 @@ export async function startLoginHarness(guard: Guard, users: Record<string, stri
         socket.write('* OK ready\r\n');
         let buffer = '';
         let busy = Promise.resolve();
-        socket.on('data', (chunk) => {
+        let first = true;
+        socket.on('data', (chunk: Buffer) => {
+          if (first) {
+            first = false;
+            busy = busy.then(async () => {
+              if (await guard.inspectFirstBytes(ip, chunk)) socket.destroy();
+            });
+          }
           buffer += chunk.toString('utf8');
           let at = buffer.indexOf('\n');
           while (at >= 0) {
@@ -42,6 +49,7 @@ export async function startLoginHarness(guard: Guard, users: Record<string, stri
           }
         });
         const handle = async (line: string) => {
+          if (socket.destroyed) return;
           const [tag = '*', verb = '', user = '', pass = ''] = line.split(' ');
           if (verb.toUpperCase() === 'LOGOUT') {
             socket.end(`* BYE\r\n${tag} OK LOGOUT\r\n`);

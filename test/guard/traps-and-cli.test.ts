@@ -1,4 +1,5 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -52,6 +53,28 @@ describe.each(['memory', 'redis'] as const)('trap ports and `sealmail ban` on %s
     expect(await login.next()).toBe('* BYE banned');
     expect(await httpsStatus(server.ports.https!, BYSTANDER)).toBe(200);
     expect((await guard.bans.info(SCANNER))?.reason).toBe(`trap:${trap}`);
+  });
+
+  it('a TLS hello or an HTTP request on a plain mail port counts toward a ban', async () => {
+    server = await startTestServer({
+      listeners: ['https'],
+      config: { ...(backend === 'redis' ? redisStateConfig() : {}), 'guard.misuse.threshold': 2 },
+    });
+    const imap = await startLoginHarness(server.server.context.guard, {});
+    listeners.push(imap);
+    const clientHello = Buffer.from('16030100c4010000c00303', 'hex');
+    const probe = async (payload: Buffer) => {
+      const socket = net.connect({ host: '127.0.0.1', port: imap.port, localAddress: SCANNER });
+      socket.on('error', () => {});
+      socket.once('data', () => socket.write(payload));
+      await new Promise((resolve) => socket.once('close', resolve));
+    };
+    await probe(clientHello);
+    expect(await server.server.context.guard.isBanned(SCANNER)).toBe(false);
+    await probe(Buffer.from('GET / HTTP/1.1\r\nHost: x\r\n\r\n'));
+    expect(await server.server.context.guard.isBanned(SCANNER)).toBe(true);
+    expect(await httpsStatus(server.ports.https!, SCANNER)).toBe('dropped');
+    expect((await server.server.context.guard.bans.info(SCANNER))?.reason).toBe('misuse:http_on_mail_port');
   });
 
   it('`sealmail ban add|remove` reaches the running server without a restart', async () => {

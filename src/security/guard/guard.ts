@@ -9,7 +9,7 @@ import type { StateStore } from '../../store/state/types.js';
 import { BanRegistry } from './bans.js';
 import { type DnsblListing, queryDnsbl } from './dnsbl.js';
 import { Counter } from './limiters.js';
-import type { MisuseKind } from './misuse.js';
+import { classifyFirstBytes, type MisuseKind } from './misuse.js';
 import { AllowList, canonicalIp, sourceNetwork } from './network.js';
 import { NftablesPusher } from './nftables.js';
 
@@ -271,6 +271,16 @@ export class Guard {
     if ((await this.misuse.hit(address)) >= this.config.misuse.threshold) {
       await this.bans.ban(address, { reason: `misuse:${kind}`, actor: 'guard', ttlS: this.config.ban_ttl_s });
     }
+  }
+
+  /**
+   * For plain-text mail listeners: pass the first chunk a client sent. A TLS hello or an HTTP
+   * request is reported as misuse; returns what was found so the listener can close at once.
+   */
+  async inspectFirstBytes(ip: string, chunk: Buffer): Promise<MisuseKind | undefined> {
+    const kind = classifyFirstBytes(chunk);
+    if (kind) await this.onProtocolMisuse(ip, kind);
+    return kind;
   }
 
   /** A connection to a trap port: nobody honest connects there, so the IP is banned everywhere. */

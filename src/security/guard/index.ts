@@ -21,7 +21,8 @@
  *   if (!r.allowed) { reply r.reply (421 4.7.0); close; }         // threshold reached: IP banned
  *
  *   const m = await guard.onMessage(ip, senderDomain);  // per accepted message: 451 when over the hourly limits
- *   await guard.onProtocolMisuse(ip, classifyFirstBytes(chunk) ?? classifyCommandLine(line));
+ *   if (await guard.inspectFirstBytes(ip, firstChunk)) close;   // plain ports: TLS hello / HTTP = misuse
+ *   await guard.onProtocolMisuse(ip, classifyCommandLine(line) ?? …);  // e.g. an HTTP header as a command
  *   await guard.isBanned(ip);
  *
  * Bans: `guard.bans.ban(ip, {reason, actor, ttlS})`, `.unban(ip, actor)`, `.list()`. Every ban,
