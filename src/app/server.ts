@@ -10,6 +10,11 @@ import { TlsProvider } from '../net/tls.js';
 import { startMxListener } from '../protocols/smtp/mx/index.js';
 import { openControlStore } from '../store/control/open.js';
 import { openMailboxDirectory } from '../store/mailbox/open.js';
+import { Anonymiser } from '../log/anonymise.js';
+import { Guard } from '../security/guard/guard.js';
+import { checkReputation, reputationProbe } from '../security/guard/reputation.js';
+import { startTrapListener } from '../security/guard/trap.js';
+import { openStateStore } from '../store/state/open.js';
 import { webRoutes } from '../web/routes.js';
 import { createWebServer } from '../web/server.js';
 import { summariseMessage } from '../mail/imap-structure.js';
@@ -48,6 +53,14 @@ export async function startServer(config: Readonly<Config>, log: Logger, options
   tls.on('reload-failed', () => log.error('tls certificate reload failed; keeping the previous one'));
   tls.watch();
   const control = await openControlStore(config, masterKey);
+  let state: Awaited<ReturnType<typeof openStateStore>>;
+  try {
+    state = await openStateStore(config);
+  } catch (error) {
+    tls.close();
+    await control.close();
+    throw error;
+  }
   const dns = new DnsResolver({
     servers: config.dns.servers,
     timeoutMs: config.dns.timeout_ms,
@@ -56,12 +69,22 @@ export async function startServer(config: Readonly<Config>, log: Logger, options
   // ENVELOPE/BODYSTRUCTURE are computed once at delivery and cached by the store (IMAP FETCH reads them).
   const mailboxes = openMailboxDirectory(config, masterKey, { log, summarise: summariseMessage });
   const health = new HealthRegistry();
-  const context: AppContext = { config, log, masterKey, control, tls, dns, health, mailboxes };
+  const guard = new Guard({ config: config.guard, state, control, dns, log, anonymiser: new Anonymiser() });
+  guard.startBanSync();
+  const context: AppContext = { config, log, masterKey, control, state, guard, tls, dns, health, mailboxes };
 
   health.register('control_store', async () => {
     await control.ping();
     return { backend: control.dialect };
   });
+  health.register('state_store', async () => {
+    await state.ping();
+    return { backend: state.backend };
+  });
+  if (config.guard.reputation.sending_ips.length && config.guard.dnsbl.zones.length) {
+    const { sending_ips, check_every_s } = config.guard.reputation;
+    health.register('reputation', reputationProbe(() => checkReputation(dns, sending_ips, config.guard.dnsbl.zones), check_every_s));
+  }
   health.register('tls', async () => ({ expires: tls.expiresAt() }));
   health.register('mailboxes', async () => mailboxes.health());
 
@@ -72,12 +95,14 @@ export async function startServer(config: Readonly<Config>, log: Logger, options
     await Promise.allSettled(listeners.map((l) => l.close(config.shutdown.grace_ms)));
     tls.close();
     await mailboxes.close();
+    await guard.close();
+    await state.close();
     await control.close();
     masterKey.fill(0);
   };
   // Each protocol adds one entry: the config port that enables it and the factory that starts it.
   const starters: Array<[keyof Config['ports'], (port: number) => Promise<Listener>]> = [
-    ['https', (port) => createWebServer({ host: config.bind, port, tls, log, health, routes: webRoutes(context) })],
+    ['https', (port) => createWebServer({ host: config.bind, port, tls, log, health, guard, routes: webRoutes(context) })],
     ['smtp', (port) => startMxListener(context, port)],
   ];
   // IMAP and POP3 need the mailbox store; the abuse guard hook (LoginGuard) is wired once it exists.
@@ -93,6 +118,10 @@ export async function startServer(config: Readonly<Config>, log: Logger, options
   try {
     for (const [name, start] of starters) {
       if (config.ports[name] !== 0) listeners.push(await start(portFor(name)));
+    }
+    // Trap ports keep their configured numbers (a scanner finds them there), also in tests.
+    for (const port of config.guard.trap_ports) {
+      listeners.push(await startTrapListener({ host: config.bind, port, guard, log }));
     }
   } catch (error) {
     await closeAll();

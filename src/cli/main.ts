@@ -2,10 +2,12 @@
 import { Command, CommanderError } from 'commander';
 import { AppError, ConfigError, UsageError } from '../core/errors.js';
 import { registerAliasCommands } from './commands/alias.js';
+import { registerBanCommands } from './commands/ban.js';
 import { registerConfigCommands } from './commands/config.js';
 import { registerDnsCommand } from './commands/dns.js';
 import { registerDomainCommands } from './commands/domain.js';
 import { registerMailboxCommands } from './commands/mailbox.js';
+import { registerReputationCommands } from './commands/reputation.js';
 import { registerScanCommand } from './commands/scan.js';
 import { registerServeCommand } from './commands/serve.js';
 
@@ -24,6 +26,8 @@ export function buildProgram(): Command {
   registerDnsCommand(program);
   registerConfigCommands(program);
   registerScanCommand(program);
+  registerBanCommands(program);
+  registerReputationCommands(program);
   for (const command of program.commands) applyExitOverride(command);
   return program;
 }

@@ -17,13 +17,18 @@ export function configReference(): string {
   const schema = z.toJSONSchema(configSchema, { io: 'input', unrepresentable: 'any' }) as JsonSchema;
   const top: string[] = [];
   const sections: string[] = [];
+  // A section's scalar keys first, then its sub-tables ([guard.auth]) as sections of their own.
+  const section = (name: string, field: JsonSchema) => {
+    const children = Object.entries(field.properties ?? {});
+    sections.push(`\n## [${name}]\n`);
+    if (field.description) sections.push(`${field.description}\n`);
+    sections.push('| key | type | default | env | what |', '|---|---|---|---|---|');
+    for (const [key, child] of children) if (!child.properties) sections.push(row(key, child, `${name}.${key}`));
+    for (const [key, child] of children) if (child.properties) section(`${name}.${key}`, child);
+  };
   for (const [name, field] of Object.entries(schema.properties ?? {})) {
-    if (field.properties) {
-      sections.push(`\n## [${name}]\n`, '| key | type | default | env | what |', '|---|---|---|---|---|');
-      for (const [key, child] of Object.entries(field.properties)) sections.push(row(key, child, `${name}.${key}`));
-    } else {
-      top.push(row(name, field, name));
-    }
+    if (field.properties) section(name, field);
+    else top.push(row(name, field, name));
   }
   return [
     '# Configuration reference',

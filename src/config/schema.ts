@@ -24,6 +24,96 @@ export const portsSchema = z
   })
   .prefault({});
 
+const count = (fallback: number, what: string) => z.number().int().min(1).max(1_000_000).default(fallback).describe(what);
+const seconds = (fallback: number, what: string) => z.number().int().min(1).max(31_536_000).default(fallback).describe(what);
+const cidr = z
+  .string()
+  .regex(/^[0-9a-fA-F:.]+(\/\d{1,3})?$/, 'expected an IP address or CIDR such as "192.0.2.0/24"');
+
+/** The abuse guard every listener consults: see src/security/guard/index.ts. */
+export const guardSchema = z
+  .strictObject({
+    enabled: z.boolean().default(true).describe('consult the guard at all (off only for lab setups)'),
+    allow: z.array(cidr).default([]).describe('IPs/CIDRs never banned, limited or DNSBL-checked (your own networks)'),
+    ban_ttl_s: seconds(3600, 'how long an automatic ban lasts'),
+    ban_sync_ms: z
+      .number()
+      .int()
+      .min(100)
+      .max(600_000)
+      .default(2000)
+      .describe('how often the server picks up bans made with `sealmail ban` from the control store'),
+    trap_ports: z
+      .array(z.number().int().min(1).max(65535))
+      .default([])
+      .describe('ports nobody legitimate connects to: one connection bans the IP on every listener'),
+    max_connections_per_ip: count(20, 'concurrent connections from one IP, per node'),
+    auth: z
+      .strictObject({
+        ip_failures: count(30, 'failed logins from one IP per window before the IP is banned'),
+        account_failures: count(10, 'failed logins for one account from one network (/24, /56) before it is locked there'),
+        window_s: seconds(3600, 'window in which failed logins are counted'),
+        lock_s: seconds(900, 'how long an account stays locked for the network that hammered it'),
+        free_failures: z.number().int().min(0).max(1000).default(3).describe('failures before delays start'),
+        delay_ms: z.number().int().min(0).max(60_000).default(500).describe('first delay; doubles with every further failure'),
+        max_delay_ms: z.number().int().min(0).max(120_000).default(10_000).describe('upper bound of the growing delay'),
+      })
+      .prefault({}),
+    recipients: z
+      .strictObject({
+        unknown_per_connection: count(10, 'unknown recipients in one connection before 421 and a ban'),
+        unknown_per_ip: count(30, 'unknown recipients from one IP per window before a ban'),
+        window_s: seconds(3600, 'window for unknown recipients per IP'),
+      })
+      .prefault({}),
+    messages: z
+      .strictObject({
+        per_ip_per_hour: count(200, 'messages accepted from one IP per hour'),
+        per_sender_domain_per_hour: count(1000, 'messages accepted per envelope sender domain per hour'),
+      })
+      .prefault({}),
+    misuse: z
+      .strictObject({
+        threshold: count(3, 'protocol misuse events (TLS hello on a plain port, HTTP to SMTP) from one IP before a ban'),
+        window_s: seconds(3600, 'window for misuse events'),
+      })
+      .prefault({}),
+    dnsbl: z
+      .strictObject({
+        zones: z
+          .array(z.string().regex(/^[a-z0-9.-]+$/i, 'expected a DNS zone such as "zen.example.org"'))
+          .default([])
+          .describe('DNSBL zones queried through the app resolver; empty = no DNSBL checks'),
+        policy: z.enum(['reject', 'score']).default('reject').describe('reject = 554 at connect; score = only report a score'),
+        score: z.number().min(0).max(100).default(5).describe('score added per listing when policy = "score"'),
+        listeners: z
+          .array(z.string())
+          .default(['smtp'])
+          .describe('listeners whose connections are checked (DNSBLs list senders, not mail users)'),
+        cache_s: seconds(900, 'how long a DNSBL answer is cached'),
+      })
+      .prefault({}),
+    reputation: z
+      .strictObject({
+        sending_ips: z
+          .array(z.string().regex(/^[0-9a-fA-F:.]+$/, 'expected an IP address'))
+          .default([])
+          .describe('our own outbound IPs, checked by `sealmail reputation check` and /healthz'),
+        check_every_s: seconds(3600, 'how often /healthz refreshes the reputation result'),
+      })
+      .prefault({}),
+    nftables: z
+      .strictObject({
+        enabled: z.boolean().default(false).describe('also push bans into an nftables set (needs nft and CAP_NET_ADMIN)'),
+        family: z.enum(['inet', 'ip', 'ip6']).default('inet').describe('nftables table family'),
+        table: z.string().regex(/^[A-Za-z0-9_]+$/).default('sealmail').describe('nftables table name'),
+        set4: z.string().regex(/^[A-Za-z0-9_]+$/).default('banned4').describe('set of type ipv4_addr with flags timeout'),
+        set6: z.string().regex(/^[A-Za-z0-9_]+$/).default('banned6').describe('set of type ipv6_addr with flags timeout'),
+      })
+      .prefault({}),
+  })
+  .prefault({});
+
 export const configSchema = z.strictObject({
   hostname: z
     .string()
@@ -121,8 +211,14 @@ export const configSchema = z.strictObject({
         .regex(/^rediss?:\/\//, 'expected a redis:// URL')
         .optional()
         .describe('Redis URL for shared short-lived state; absent = in memory'),
+      prefix: z
+        .string()
+        .regex(/^[A-Za-z0-9._:-]{1,64}$/, 'expected letters, digits, ".", "_", ":" or "-"')
+        .default('sealmail:')
+        .describe('namespace for every Redis key, so several deployments can share one Redis'),
     })
     .prefault({}),
+  guard: guardSchema,
   antivirus: z
     .strictObject({
       clamd: z

@@ -5,6 +5,7 @@ import { AppError, publicMessageOf } from '../core/errors.js';
 import type { Logger } from '../log/logger.js';
 import { adoptServer, type Listener } from '../net/listener.js';
 import type { TlsProvider } from '../net/tls.js';
+import type { Guard } from '../security/guard/guard.js';
 
 export interface WebServerDeps {
   host: string;
@@ -12,6 +13,8 @@ export interface WebServerDeps {
   tls: TlsProvider;
   log: Logger;
   health: HealthRegistry;
+  /** Consulted for every TCP connection before the TLS handshake; a banned IP is dropped. */
+  guard?: Pick<Guard, 'onConnect'>;
   /** Later features (API, UI, MTA-STS policy host) register their routes here. */
   routes?: Array<(app: FastifyInstance) => void | Promise<void>>;
 }
@@ -57,6 +60,7 @@ export async function createWebServer(deps: WebServerDeps): Promise<Listener> {
   });
   for (const register of deps.routes ?? []) await register(app);
 
+  if (deps.guard) gateConnections(app.server, deps.guard, deps.log);
   await app.ready();
   const listener = await adoptServer('https', app.server, deps.host, deps.port, deps.log);
   return {
@@ -67,4 +71,35 @@ export async function createWebServer(deps: WebServerDeps): Promise<Listener> {
       clearTimeout(timer);
     },
   };
+}
+
+/**
+ * Puts the guard in front of the HTTPS server: the TLS and HTTP machinery only sees a socket once
+ * the guard allowed its IP. A refused socket is destroyed before the handshake.
+ */
+function gateConnections(server: import('node:net').Server, guard: Pick<Guard, 'onConnect'>, log: Logger): void {
+  const handlers = server.listeners('connection') as Array<(socket: import('node:net').Socket) => void>;
+  server.removeAllListeners('connection');
+  server.on('connection', (socket: import('node:net').Socket) => {
+    socket.pause();
+    socket.on('error', () => socket.destroy());
+    guard
+      .onConnect(socket.remoteAddress ?? '', 'https')
+      .then((verdict) => {
+        if (!verdict.allowed) {
+          log.debug({ ip: socket.remoteAddress, reason: verdict.reason }, 'https connection refused');
+          socket.destroy();
+          return;
+        }
+        socket.once('close', verdict.release);
+        for (const handler of handlers) handler.call(server, socket);
+        socket.resume();
+      })
+      .catch((error) => {
+        // A guard outage (Redis down) must not take the service down: fail open, loudly.
+        log.warn({ err: error }, 'guard check failed; connection let through');
+        for (const handler of handlers) handler.call(server, socket);
+        socket.resume();
+      });
+  });
 }

@@ -99,20 +99,16 @@ export async function freePort(): Promise<number> {
   return port;
 }
 
-/** A minimal TOML writer for our config shape (tables of scalars and arrays). */
+/** A minimal TOML writer for our config shape (tables, nested tables, scalars and arrays). */
 export function toToml(config: Readonly<Config> | Record<string, unknown>): string {
-  const top: string[] = [];
-  const tables: string[] = [];
-  for (const [key, value] of Object.entries(config)) {
-    if (value === undefined) continue;
-    if (typeof value === 'object' && !Array.isArray(value)) {
-      tables.push(`[${key}]`);
-      for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
-        if (v !== undefined) tables.push(`${k} = ${JSON.stringify(v)}`);
-      }
-    } else {
-      top.push(`${key} = ${JSON.stringify(value)}`);
-    }
-  }
-  return `${[...top, ...tables].join('\n')}\n`;
+  const out: string[] = [];
+  const write = (table: Record<string, unknown>, name: string) => {
+    const entries = Object.entries(table).filter(([, v]) => v !== undefined);
+    const isTable = (v: unknown) => typeof v === 'object' && v !== null && !Array.isArray(v);
+    if (name) out.push(`[${name}]`);
+    for (const [k, v] of entries) if (!isTable(v)) out.push(`${k} = ${JSON.stringify(v)}`);
+    for (const [k, v] of entries) if (isTable(v)) write(v as Record<string, unknown>, name ? `${name}.${k}` : k);
+  };
+  write(config as Record<string, unknown>, '');
+  return `${out.join('\n')}\n`;
 }

@@ -73,5 +73,31 @@ export function controlStoreContract(name: string, open: () => Promise<{ store: 
       expect((await store.audit.list({ action: 'ban.add' })).length).toBe(1);
       await store.ping();
     });
+
+    it('records bans, lifts them, and lists what changed for node sync', async () => {
+      const soon = new Date(Date.now() + 600_000).toISOString();
+      const past = new Date(Date.now() - 1000).toISOString();
+      const before = new Date(Date.now() - 5).toISOString();
+      await store.bans.put({ ip: '192.0.2.1', reason: 'trap:2222', actor: 'guard', expiresAt: soon });
+      await store.bans.put({ ip: '192.0.2.2', reason: 'manual', actor: 'cli', expiresAt: soon });
+      await store.bans.put({ ip: '192.0.2.3', reason: 'old', actor: 'cli', expiresAt: past });
+      expect((await store.bans.active()).map((b) => b.ip)).toEqual(['192.0.2.1', '192.0.2.2']);
+      // Renewing keeps one row.
+      await store.bans.put({ ip: '192.0.2.1', reason: 'auth_failures', actor: 'guard', expiresAt: soon });
+      expect((await store.bans.active()).find((b) => b.ip === '192.0.2.1')?.reason).toBe('auth_failures');
+      expect(await store.bans.remove('192.0.2.2')).toBe(true);
+      expect(await store.bans.remove('192.0.2.2')).toBe(false);
+      expect(await store.bans.remove('192.0.2.3')).toBe(false);
+      expect((await store.bans.active()).map((b) => b.ip)).toEqual(['192.0.2.1']);
+      const changed = await store.bans.changedSince(before);
+      expect(changed.map((b) => [b.ip, b.removed]).sort()).toEqual([
+        ['192.0.2.1', false],
+        ['192.0.2.2', true],
+        ['192.0.2.3', false],
+      ]);
+      expect(await store.bans.changedSince(new Date(Date.now() + 60_000).toISOString())).toEqual([]);
+      expect(await store.bans.purge(new Date(Date.now() + 1000).toISOString())).toBe(2);
+      expect((await store.bans.active()).map((b) => b.ip)).toEqual(['192.0.2.1']);
+    });
   });
 }

@@ -6,6 +6,7 @@ import { AliasKeysTable } from './alias-keys.js';
 import type { AccountTables } from './account-tables.js';
 import type { AccountRepository } from './account-types.js';
 import { KyselyAccounts } from './kysely-accounts.js';
+import { Bans } from './ban-repository.js';
 import type { ControlTables } from './tables.js';
 import type {
   Alias,
@@ -13,6 +14,7 @@ import type {
   AliasRepository,
   AuditEvent,
   AuditRepository,
+  BanRepository,
   ControlStore,
   Domain,
   DomainRepository,
@@ -32,6 +34,7 @@ export class KyselyControlStore implements ControlStore {
   readonly audit: AuditRepository;
   readonly aliasKeys: AliasKeyRepository;
   readonly accounts: AccountRepository;
+  readonly bans: BanRepository;
 
   constructor(
     readonly dialect: 'sqlite' | 'postgres',
@@ -42,6 +45,7 @@ export class KyselyControlStore implements ControlStore {
     this.audit = new Audit(db);
     this.aliasKeys = new AliasKeysTable(db);
     this.accounts = new KyselyAccounts(db as unknown as Kysely<AccountTables>);
+    this.bans = new Bans(db);
   }
 
   async ping(): Promise<void> {

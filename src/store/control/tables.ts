@@ -25,4 +25,13 @@ export interface ControlTables {
     subject: string;
     detail: string;
   };
+  guard_bans: {
+    ip: string;
+    reason: string;
+    actor: string;
+    created_at: string;
+    expires_at: string;
+    removed: number;
+    updated_at: string;
+  };
 }

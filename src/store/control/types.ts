@@ -76,6 +76,30 @@ export interface AliasKeyRepository {
   setSmime(address: string, pemCertificate: string | null): Promise<void>;
 }
 
+export interface BanRecord {
+  ip: string;
+  reason: string;
+  actor: string;
+  createdAt: string;
+  expiresAt: string;
+  /** Lifted with `ban remove` (kept so every node learns of the removal). */
+  removed: boolean;
+  updatedAt: string;
+}
+
+export interface BanRepository {
+  /** Records (or renews) a ban of one IP. */
+  put(ban: { ip: string; reason: string; actor: string; expiresAt: string }): Promise<BanRecord>;
+  /** Marks the ban of `ip` removed; false when there was no active ban. */
+  remove(ip: string): Promise<boolean>;
+  /** Bans in force now. */
+  active(limit?: number): Promise<BanRecord[]>;
+  /** Every row changed at or after `since` (ISO time), removed ones included: what a node syncs. */
+  changedSince(since: string): Promise<BanRecord[]>;
+  /** Deletes rows that expired or were removed before `before`; returns how many. */
+  purge(before: string): Promise<number>;
+}
+
 export interface ControlStore {
   readonly dialect: 'sqlite' | 'postgres';
   readonly domains: DomainRepository;
@@ -83,6 +107,7 @@ export interface ControlStore {
   readonly audit: AuditRepository;
   readonly aliasKeys: AliasKeyRepository;
   readonly accounts: AccountRepository;
+  readonly bans: BanRepository;
   /** A cheap round trip, for /healthz. */
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -2,6 +2,7 @@ import { type Kysely, type Migration, type MigrationProvider, Migrator } from 'k
 import * as initial from './001-initial.js';
 import * as aliasKeys from './002-alias-keys.js';
 import * as accounts from './004-accounts.js';
+import * as guardBans from './006-guard-bans.js';
 
 export interface MigrationContext {
   dialect: 'sqlite' | 'postgres';
@@ -14,6 +15,7 @@ const MIGRATIONS: Record<string, MigrationModule> = {
   '001-initial': initial,
   '002-alias-keys': aliasKeys,
   '004-accounts': accounts,
+  '006-guard-bans': guardBans,
 };
 
 export async function migrate(db: Kysely<unknown>, context: MigrationContext): Promise<void> {

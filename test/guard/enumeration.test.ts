@@ -1,0 +1,74 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Listener } from '../../src/net/listener.js';
+import { redisStateConfig } from '../kit/redis.js';
+import { startTestServer, type TestServer } from '../kit/server.js';
+import { connectLines, httpsStatus, type LineClient } from './clients.js';
+import { startSmtpHarness } from './harness.js';
+
+// The MX has not landed yet: a real smtp-server session (test/guard/harness.ts) consults the real
+// server's guard the way the MX is told to.
+const WALKER = '127.3.0.4';
+const HONEST = '127.4.0.8';
+const PER_CONNECTION = 10;
+
+async function reply(client: LineClient): Promise<string> {
+  let line = await client.next();
+  while (line !== undefined && /^\d{3}-/.test(line)) line = await client.next();
+  return line ?? '(closed)';
+}
+
+describe.each(['memory', 'redis'] as const)('recipient enumeration on %s state', (backend) => {
+  let server: TestServer;
+  let smtp: Listener;
+  afterEach(async () => {
+    await smtp?.close(0);
+    await server?.close();
+  });
+
+  it('a client walking 200 unknown recipients is cut off at the threshold with 421 and banned', async () => {
+    server = await startTestServer({
+      listeners: ['https'],
+      config: { ...(backend === 'redis' ? redisStateConfig() : {}), 'guard.recipients.unknown_per_connection': PER_CONNECTION },
+    });
+    smtp = await startSmtpHarness(server.server.context.guard, ['postmaster@example.org']);
+
+    const walker = await connectLines(smtp.port, WALKER);
+    expect(await reply(walker)).toMatch(/^220 /);
+    walker.send('EHLO walker.test');
+    expect(await reply(walker)).toMatch(/^250 /);
+    walker.send('MAIL FROM:<probe@walker.test>');
+    expect(await reply(walker)).toMatch(/^250 /);
+    const answers: string[] = [];
+    for (let i = 0; i < 200; i++) {
+      walker.send(`RCPT TO:<user${i}@example.org>`);
+      const answer = await reply(walker);
+      answers.push(answer);
+      if (!answer.startsWith('550')) break;
+    }
+    expect(answers).toHaveLength(PER_CONNECTION);
+    expect(answers.slice(0, PER_CONNECTION - 1).every((a) => a.startsWith('550'))).toBe(true);
+    expect(answers.at(-1)).toMatch(/^421 .*too many unknown recipients/);
+    await walker.closed;
+
+    // Banned: the next connection is refused at the greeting, and HTTPS drops it too.
+    const back = await connectLines(smtp.port, WALKER);
+    expect(await reply(back)).toMatch(/^554 /);
+    await back.closed;
+    expect(await httpsStatus(server.ports.https!, WALKER)).toBe('dropped');
+
+    // Someone else is unaffected and reaches a known recipient.
+    const honest = await connectLines(smtp.port, HONEST);
+    expect(await reply(honest)).toMatch(/^220 /);
+    honest.send('HELO honest.test');
+    await reply(honest);
+    honest.send('MAIL FROM:<a@honest.test>');
+    await reply(honest);
+    honest.send('RCPT TO:<postmaster@example.org>');
+    expect(await reply(honest)).toMatch(/^250 /);
+    honest.send('QUIT');
+
+    const bans = await server.server.context.guard.bans.list();
+    expect(bans.map((b) => [b.ip, b.reason])).toEqual([[WALKER, 'unknown_recipients']]);
+    expect(server.logs()).not.toContain(WALKER);
+  });
+});
