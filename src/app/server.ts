@@ -7,7 +7,8 @@ import { expireLogFiles } from '../log/log-files.js';
 import type { Logger } from '../log/logger.js';
 import type { Listener } from '../net/listener.js';
 import { TlsProvider } from '../net/tls.js';
-import { startMxListener } from '../protocols/smtp/mx/index.js';
+import { createOutbound } from '../protocols/smtp/outbound/index.js';
+import { createSubmissionServer, type SubmissionDeps } from '../protocols/smtp/submission/server.js';
 import { openControlStore } from '../store/control/open.js';
 import { openMailboxDirectory } from '../store/mailbox/open.js';
 import { webRoutes } from '../web/routes.js';
@@ -56,7 +57,20 @@ export async function startServer(config: Readonly<Config>, log: Logger, options
   // ENVELOPE/BODYSTRUCTURE are computed once at delivery and cached by the store (IMAP FETCH reads them).
   const mailboxes = openMailboxDirectory(config, masterKey, { log, summarise: summariseMessage });
   const health = new HealthRegistry();
-  const context: AppContext = { config, log, masterKey, control, tls, dns, health, mailboxes };
+  const outbound = createOutbound({ config, log, masterKey, control, dns });
+  const context: AppContext = {
+    config,
+    log,
+    masterKey,
+    control,
+    tls,
+    dns,
+    health,
+    mailboxes,
+    outbound: outbound.client,
+    queue: outbound.queue,
+    dkim: outbound.dkim,
+  };
 
   health.register('control_store', async () => {
     await control.ping();
@@ -70,15 +84,34 @@ export async function startServer(config: Readonly<Config>, log: Logger, options
   const closeAll = async () => {
     for (const timer of timers) clearInterval(timer);
     await Promise.allSettled(listeners.map((l) => l.close(config.shutdown.grace_ms)));
+    await outbound.close(config.shutdown.grace_ms);
     tls.close();
     await mailboxes.close();
     await control.close();
     masterKey.fill(0);
   };
   // Each protocol adds one entry: the config port that enables it and the factory that starts it.
+  const submission = (name: SubmissionDeps['name'], port: number) =>
+    createSubmissionServer({
+      name,
+      host: config.bind,
+      port,
+      implicitTls: name === 'submissions',
+      hostname: config.hostname,
+      tls,
+      log,
+      aliases: control.aliases,
+      mailboxes,
+      queue: outbound.queue,
+      dkim: outbound.dkim,
+      maxMessageBytes: config.submission.max_message_bytes,
+      sentCopy: config.submission.sent_copy,
+      graceMs: config.shutdown.grace_ms,
+    });
   const starters: Array<[keyof Config['ports'], (port: number) => Promise<Listener>]> = [
     ['https', (port) => createWebServer({ host: config.bind, port, tls, log, health, routes: webRoutes(context) })],
-    ['smtp', (port) => startMxListener(context, port)],
+    ['submission', (port) => submission('submission', port)],
+    ['submissions', (port) => submission('submissions', port)],
   ];
   // IMAP and POP3 need the mailbox store; the abuse guard hook (LoginGuard) is wired once it exists.
   {
@@ -98,6 +131,7 @@ export async function startServer(config: Readonly<Config>, log: Logger, options
     await closeAll();
     throw error;
   }
+  outbound.queue.start();
   health.register('listeners', async () => Object.fromEntries(listeners.map((l) => [l.name, l.port])));
 
   return {

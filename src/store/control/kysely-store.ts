@@ -3,6 +3,7 @@ import { type Kysely, sql } from 'kysely';
 import { lookupCandidates, normaliseAddress, normaliseDomain, parseAddress } from '../../core/address.js';
 import { ConflictError, NotFoundError, UsageError } from '../../core/errors.js';
 import { AliasKeysTable } from './alias-keys.js';
+import { DkimKeys, QueueIndex } from './outbound-repositories.js';
 import type { ControlTables } from './tables.js';
 import type {
   Alias,
@@ -11,10 +12,12 @@ import type {
   AuditEvent,
   AuditRepository,
   ControlStore,
+  DkimKeyRepository,
   Domain,
   DomainRepository,
   NewAlias,
   NewAuditEvent,
+  QueueRepository,
 } from './types.js';
 
 type Db = Kysely<ControlTables>;
@@ -28,6 +31,8 @@ export class KyselyControlStore implements ControlStore {
   readonly aliases: AliasRepository;
   readonly audit: AuditRepository;
   readonly aliasKeys: AliasKeyRepository;
+  readonly dkimKeys: DkimKeyRepository;
+  readonly queue: QueueRepository;
 
   constructor(
     readonly dialect: 'sqlite' | 'postgres',
@@ -37,6 +42,8 @@ export class KyselyControlStore implements ControlStore {
     this.aliases = new Aliases(db);
     this.audit = new Audit(db);
     this.aliasKeys = new AliasKeysTable(db);
+    this.dkimKeys = new DkimKeys(db);
+    this.queue = new QueueIndex(db);
   }
 
   async ping(): Promise<void> {

@@ -1,6 +1,7 @@
 import { type Kysely, type Migration, type MigrationProvider, Migrator } from 'kysely';
 import * as initial from './001-initial.js';
 import * as aliasKeys from './002-alias-keys.js';
+import * as outbound from './003-outbound.js';
 
 export interface MigrationContext {
   dialect: 'sqlite' | 'postgres';
@@ -12,6 +13,7 @@ type MigrationModule = { up(db: Kysely<unknown>, context: MigrationContext): Pro
 const MIGRATIONS: Record<string, MigrationModule> = {
   '001-initial': initial,
   '002-alias-keys': aliasKeys,
+  '003-outbound': outbound,
 };
 
 export async function migrate(db: Kysely<unknown>, context: MigrationContext): Promise<void> {
