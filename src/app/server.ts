@@ -7,6 +7,7 @@ import { expireLogFiles } from '../log/log-files.js';
 import type { Logger } from '../log/logger.js';
 import type { Listener } from '../net/listener.js';
 import { TlsProvider } from '../net/tls.js';
+import { startMxListener } from '../protocols/smtp/mx/index.js';
 import { createOutbound } from '../protocols/smtp/outbound/index.js';
 import { createSubmissionServer, type SubmissionDeps } from '../protocols/smtp/submission/server.js';
 import { openControlStore } from '../store/control/open.js';
@@ -110,6 +111,7 @@ export async function startServer(config: Readonly<Config>, log: Logger, options
     });
   const starters: Array<[keyof Config['ports'], (port: number) => Promise<Listener>]> = [
     ['https', (port) => createWebServer({ host: config.bind, port, tls, log, health, routes: webRoutes(context) })],
+    ['smtp', (port) => startMxListener(context, port)],
     ['submission', (port) => submission('submission', port)],
     ['submissions', (port) => submission('submissions', port)],
   ];
