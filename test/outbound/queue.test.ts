@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli, spawnServer } from '../kit/cli.js';
 import { startDnsServer, type TestDnsServer } from '../kit/dns-server.js';
 import { freePort, startTestServer, type TestServer, toToml } from '../kit/server.js';
-import { type SmtpSink, startSmtpSink } from '../kit/smtp-sink.js';
+import { startSmtpSink } from '../kit/smtp-sink.js';
 
 const token = () => `tok${randomBytes(8).toString('hex')}`;
 const message = (from: string, to: string, t: string) =>
