@@ -13,7 +13,8 @@ interface LoadedKey {
 
 interface CacheEntry {
   loadedAt: number;
-  keys: LoadedKey[];
+  /** One load per domain at a time: concurrent signers share it. */
+  keys: Promise<LoadedKey[]>;
 }
 
 export interface DkimSignerOptions {
@@ -33,18 +34,15 @@ export function createDkimSigner(options: DkimSignerOptions): DkimSigner & { cle
   const cache = new Map<string, CacheEntry>();
   const cacheMs = options.cacheMs ?? 30_000;
 
-  const evict = (domain: string) => {
-    for (const key of cache.get(domain)?.keys ?? []) key.pem.fill(0);
-    cache.delete(domain);
-  };
-
-  const keysFor = async (domain: string): Promise<LoadedKey[]> => {
+  const keysFor = (domain: string): Promise<LoadedKey[]> => {
     const cached = cache.get(domain);
     if (cached && Date.now() - cached.loadedAt < cacheMs) return cached.keys;
-    evict(domain);
-    const stored = (await options.keys.list(domain)).filter((k) => !k.retiredAt);
-    const keys = stored.map((k) => ({ selector: k.selector, algorithm: k.algorithm, pem: unsealDkimKey(k, sealingKey) }));
+    // Replaced, not zeroed: a signature in progress may still hold the previous keys.
+    const keys = options.keys.list(domain).then((stored) =>
+      stored.filter((k) => !k.retiredAt).map((k) => ({ selector: k.selector, algorithm: k.algorithm, pem: unsealDkimKey(k, sealingKey) })),
+    );
     cache.set(domain, { loadedAt: Date.now(), keys });
+    keys.catch(() => cache.delete(domain));
     return keys;
   };
 
@@ -69,7 +67,14 @@ export function createDkimSigner(options: DkimSignerOptions): DkimSigner & { cle
       return signatures ? Buffer.concat([Buffer.from(`${signatures}\r\n`), raw]) : raw;
     },
     clear() {
-      for (const domain of [...cache.keys()]) evict(domain);
+      for (const entry of cache.values()) {
+        entry.keys
+          .then((keys) => {
+            for (const k of keys) k.pem.fill(0);
+          })
+          .catch(() => {});
+      }
+      cache.clear();
       sealingKey.fill(0);
     },
   };

@@ -89,6 +89,9 @@ describe('DKIM: rotate, publish, sign with RSA-2048 and Ed25519', () => {
     const results = verifyWithDkimpy(signed, dkimZone(records));
     expect(results.every((r) => r.valid)).toBe(true);
     expect(results.map((r) => `${r.selector}._domainkey.example.test`).some((n) => before.includes(n))).toBe(false);
+    // Concurrent signatures with keys loading at the same time: every one gets both signatures.
+    const many = await Promise.all(Array.from({ length: 12 }, () => signer.sign(message, 'example.test')));
+    for (const one of many) expect(one.toString().match(/^DKIM-Signature:/gim)).toHaveLength(2);
     signer.clear();
   });
 
