@@ -88,9 +88,14 @@ export async function createSubmissionServer(deps: SubmissionDeps): Promise<List
 
     onData(stream, session, callback) {
       const chunks: Buffer[] = [];
-      stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+      let size = 0;
+      stream.on('data', (chunk: Buffer) => {
+        size += chunk.length;
+        // Past the limit we only drain: an oversized message must not grow memory.
+        if (size <= deps.maxMessageBytes) chunks.push(chunk);
+      });
       stream.on('end', () => {
-        if ((stream as { sizeExceeded?: boolean }).sizeExceeded) {
+        if ((stream as { sizeExceeded?: boolean }).sizeExceeded || size > deps.maxMessageBytes) {
           return callback(reply(552, '5.3.4 Message too big'));
         }
         accept(deps, session, Buffer.concat(chunks))
