@@ -69,7 +69,7 @@ describe('submission: AUTH after TLS, no spoofing, DKIM-signed, delivered', () =
     expect((await server.cli(['alias', 'add', BOB, '--mailbox', '--password-stdin'], 'bob password 2026')).code).toBe(0);
     expect((await server.cli(['dkim', 'rotate', 'example.test'])).code).toBe(0);
     zone = dkimZone(JSON.parse((await server.cli(['--json', 'dns', 'example.test'])).stdout));
-  });
+  }, 240_000); // five CLI runs, two of them Argon2id: slow on a shared machine
   afterAll(async () => {
     await server?.close();
     await sink?.close();
