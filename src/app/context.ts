@@ -3,6 +3,7 @@ import type { DnsResolver } from '../dns/resolver.js';
 import type { Logger } from '../log/logger.js';
 import type { TlsProvider } from '../net/tls.js';
 import type { Guard } from '../security/guard/guard.js';
+import type { DkimSigner, OutboundClient, OutboundQueue } from '../protocols/smtp/outbound/types.js';
 import type { ControlStore } from '../store/control/types.js';
 import type { MailboxDirectory } from '../store/mailbox/types.js';
 import type { StateStore } from '../store/state/types.js';
@@ -23,4 +24,9 @@ export interface AppContext {
   tls: TlsProvider;
   dns: DnsResolver;
   health: HealthRegistry;
+  /** Immediate delivery in memory (MX forwarding relays through it). */
+  outbound: OutboundClient;
+  /** Persistent, encrypted delivery with retries and bounces (submission). */
+  queue: OutboundQueue;
+  dkim: DkimSigner;
 }

@@ -8,6 +8,8 @@ import type { Logger } from '../log/logger.js';
 import type { Listener } from '../net/listener.js';
 import { TlsProvider } from '../net/tls.js';
 import { startMxListener } from '../protocols/smtp/mx/index.js';
+import { createOutbound } from '../protocols/smtp/outbound/index.js';
+import { createSubmissionServer, type SubmissionDeps } from '../protocols/smtp/submission/server.js';
 import { openControlStore } from '../store/control/open.js';
 import { openMailboxDirectory } from '../store/mailbox/open.js';
 import { Anonymiser } from '../log/anonymise.js';
@@ -71,7 +73,22 @@ export async function startServer(config: Readonly<Config>, log: Logger, options
   const health = new HealthRegistry();
   const guard = new Guard({ config: config.guard, state, control, dns, log, anonymiser: new Anonymiser() });
   guard.startBanSync();
-  const context: AppContext = { config, log, masterKey, control, state, guard, tls, dns, health, mailboxes };
+  const outbound = createOutbound({ config, log, masterKey, control, dns });
+  const context: AppContext = {
+    config,
+    log,
+    masterKey,
+    control,
+    state,
+    guard,
+    tls,
+    dns,
+    health,
+    mailboxes,
+    outbound: outbound.client,
+    queue: outbound.queue,
+    dkim: outbound.dkim,
+  };
 
   health.register('control_store', async () => {
     await control.ping();
@@ -93,6 +110,7 @@ export async function startServer(config: Readonly<Config>, log: Logger, options
   const closeAll = async () => {
     for (const timer of timers) clearInterval(timer);
     await Promise.allSettled(listeners.map((l) => l.close(config.shutdown.grace_ms)));
+    await outbound.close(config.shutdown.grace_ms);
     tls.close();
     await mailboxes.close();
     await guard.close();
@@ -101,9 +119,28 @@ export async function startServer(config: Readonly<Config>, log: Logger, options
     masterKey.fill(0);
   };
   // Each protocol adds one entry: the config port that enables it and the factory that starts it.
+  const submission = (name: SubmissionDeps['name'], port: number) =>
+    createSubmissionServer({
+      name,
+      host: config.bind,
+      port,
+      implicitTls: name === 'submissions',
+      hostname: config.hostname,
+      tls,
+      log,
+      aliases: control.aliases,
+      mailboxes,
+      queue: outbound.queue,
+      dkim: outbound.dkim,
+      maxMessageBytes: config.submission.max_message_bytes,
+      sentCopy: config.submission.sent_copy,
+      graceMs: config.shutdown.grace_ms,
+    });
   const starters: Array<[keyof Config['ports'], (port: number) => Promise<Listener>]> = [
     ['https', (port) => createWebServer({ host: config.bind, port, tls, log, health, guard, routes: webRoutes(context) })],
     ['smtp', (port) => startMxListener(context, port)],
+    ['submission', (port) => submission('submission', port)],
+    ['submissions', (port) => submission('submissions', port)],
   ];
   // IMAP and POP3 need the mailbox store; the abuse guard hook (LoginGuard) is wired once it exists.
   {
@@ -127,6 +164,7 @@ export async function startServer(config: Readonly<Config>, log: Logger, options
     await closeAll();
     throw error;
   }
+  outbound.queue.start();
   health.register('listeners', async () => Object.fromEntries(listeners.map((l) => [l.name, l.port])));
 
   return {

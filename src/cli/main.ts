@@ -4,11 +4,13 @@ import { AppError, ConfigError, UsageError } from '../core/errors.js';
 import { registerAliasCommands } from './commands/alias.js';
 import { registerBanCommands } from './commands/ban.js';
 import { registerConfigCommands } from './commands/config.js';
+import { registerDkimCommands } from './commands/dkim.js';
 import { registerDnsCommand } from './commands/dns.js';
 import { registerDomainCommands } from './commands/domain.js';
 import { registerMailboxCommands } from './commands/mailbox.js';
 import { registerReputationCommands } from './commands/reputation.js';
 import { registerScanCommand } from './commands/scan.js';
+import { registerQueueCommands } from './commands/queue.js';
 import { registerServeCommand } from './commands/serve.js';
 
 export function buildProgram(): Command {
@@ -24,6 +26,8 @@ export function buildProgram(): Command {
   registerAliasCommands(program);
   registerMailboxCommands(program);
   registerDnsCommand(program);
+  registerDkimCommands(program);
+  registerQueueCommands(program);
   registerConfigCommands(program);
   registerScanCommand(program);
   registerBanCommands(program);

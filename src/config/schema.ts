@@ -11,6 +11,18 @@ const hostPort = z
   .string()
   .regex(/^(\[[0-9a-fA-F:.]+\]|[^:\s]+)(:\d{1,5})?$/, 'expected "host" or "host:port"');
 
+/** A duration such as "500ms", "30s", "5m", "2h", "5d". */
+export const duration = z.string().regex(/^\d+(ms|s|m|h|d)$/, 'expected a duration such as "500ms", "30s", "5m", "2h" or "5d"');
+
+const DURATION_UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+
+/** Milliseconds of a duration string the schema accepted. */
+export function durationMs(value: string): number {
+  const match = /^(\d+)(ms|s|m|h|d)$/.exec(value);
+  if (!match) throw new Error(`not a duration: ${value}`);
+  return Number(match[1]) * (DURATION_UNITS[match[2] as string] as number);
+}
+
 export const portsSchema = z
   .strictObject({
     smtp: port(2525, 'inbound MX, STARTTLS'),
@@ -142,6 +154,59 @@ export const configSchema = z.strictObject({
   delivery: z
     .strictObject({
       port: z.number().int().min(1).max(65535).default(25).describe('TCP port of remote MX hosts'),
+      require_tls: z
+        .boolean()
+        .default(false)
+        .describe('never deliver in plain text: a remote MX without STARTTLS gets the message deferred'),
+      retry_schedule: z
+        .array(duration)
+        .min(1)
+        .default(['5m', '10m', '30m', '1h', '2h', '4h', '8h', '16h', '1d', '2d', '5d'])
+        .describe('delays between delivery attempts ("500ms", "5m", "1d"); after the last one the message bounces'),
+      concurrency: z.number().int().min(1).max(1000).default(20).describe('deliveries in flight at once'),
+      concurrency_per_domain: z
+        .number()
+        .int()
+        .min(1)
+        .max(100)
+        .default(2)
+        .describe('deliveries in flight at once to one destination domain'),
+      poll_interval: duration.default('5s').describe('how often the queue looks for messages that are due'),
+      timeout: duration.default('60s').describe('connect, greeting and per-command timeout towards a remote MX'),
+      ca_file: z
+        .string()
+        .optional()
+        .describe('extra CA certificates (PEM) trusted for MTA-STS policy hosts and MX certificates, besides the system roots'),
+      mta_sts_port: z
+        .number()
+        .int()
+        .min(1)
+        .max(65535)
+        .default(443)
+        .describe('HTTPS port MTA-STS policies are fetched from (RFC 8461 says 443; other values are for tests)'),
+    })
+    .prefault({}),
+  submission: z
+    .strictObject({
+      max_message_bytes: z
+        .number()
+        .int()
+        .min(1024)
+        .max(200 * 1024 * 1024)
+        .default(25 * 1024 * 1024)
+        .describe('largest message accepted on submission'),
+      sent_copy: z.boolean().default(true).describe("keep a copy in the sender's Sent folder when the alias has a mailbox"),
+    })
+    .prefault({}),
+  dkim: z
+    .strictObject({
+      grace_days: z
+        .number()
+        .int()
+        .min(0)
+        .max(365)
+        .default(7)
+        .describe('how long a rotated-out DKIM key stays published (verifiers may still check old mail)'),
     })
     .prefault({}),
   mx: z

@@ -1,4 +1,5 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { AppError } from '../core/errors.js';
 
 /** ChaCha20-Poly1305 (RFC 8439) from node:crypto: `nonce(12) || ciphertext || tag(16)`. */
 const NONCE = 12;
@@ -24,4 +25,17 @@ export function aeadOpen(key: Uint8Array, sealed: Uint8Array, aad: Uint8Array = 
   } catch {
     return undefined;
   }
+}
+
+/** `aeadSeal` with a text context, for the outbound queue and DKIM keys. */
+export function sealBytes(key: Buffer, plaintext: Buffer, aad = ''): Buffer {
+  if (key.length !== 32) throw new Error('sealBytes needs a 32-byte key');
+  return aeadSeal(key, plaintext, Buffer.from(aad, 'utf8'));
+}
+
+/** Opens what `sealBytes` produced; a wrong key, context or a tampered blob throws, revealing nothing. */
+export function openBytes(key: Buffer, sealed: Buffer, aad = ''): Buffer {
+  const opened = aeadOpen(key, sealed, Buffer.from(aad, 'utf8'));
+  if (!opened) throw new AppError('sealed_invalid', 'sealed data is damaged or was sealed under another key');
+  return opened;
 }

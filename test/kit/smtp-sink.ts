@@ -1,4 +1,5 @@
 import { SMTPServer, type SMTPServerOptions } from 'smtp-server';
+import type { CertificateMaterial } from '../../src/net/tls.js';
 import { testCertificate } from './certs.js';
 
 export interface ReceivedMessage {
@@ -19,6 +20,11 @@ export interface SmtpSink {
 export interface SmtpSinkOptions {
   /** Offer STARTTLS with a certificate for this host name (default: offer it for localhost). */
   tlsHostname?: string;
+  /** Listen here (default 127.0.0.1 on a random port): several sinks can share a port on 127.0.0.x. */
+  host?: string;
+  port?: number;
+  /** Serve this certificate instead (e.g. one issued by `createTestCa`). */
+  certificate?: CertificateMaterial;
   /** Do not offer STARTTLS at all. */
   noTls?: boolean;
   /** Reply to RCPT TO with this error for matching recipients. */
@@ -31,7 +37,7 @@ export interface SmtpSinkOptions {
 export async function startSmtpSink(options: SmtpSinkOptions = {}): Promise<SmtpSink> {
   const messages: ReceivedMessage[] = [];
   const waiters: Array<() => void> = [];
-  const certificate = testCertificate(options.tlsHostname ?? 'localhost');
+  const certificate = options.certificate ?? testCertificate(options.tlsHostname ?? 'localhost');
   const serverOptions: SMTPServerOptions = {
     authOptional: true,
     disabledCommands: options.noTls ? ['AUTH', 'STARTTLS'] : ['AUTH'],
@@ -63,7 +69,7 @@ export async function startSmtpSink(options: SmtpSinkOptions = {}): Promise<Smtp
     },
   };
   const server = new SMTPServer(serverOptions);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => server.listen(options.port ?? 0, options.host ?? '127.0.0.1', resolve));
   const port = (server.server.address() as { port: number }).port;
 
   return {

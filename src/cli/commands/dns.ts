@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { normaliseDomain } from '../../core/address.js';
 import { formatZone, zoneRecords } from '../../core/dns-records.js';
 import { NotFoundError } from '../../core/errors.js';
+import { dkimRecords } from '../../mail/dkim-keys.js';
 import { output, withControlStore } from '../io.js';
 
 export function registerDnsCommand(program: Command): void {
@@ -14,7 +15,8 @@ export function registerDnsCommand(program: Command): void {
       const records = await withControlStore(command, async (store, config) => {
         const domain = await store.domains.get(name);
         if (!domain) throw new NotFoundError(`domain ${name} is not hosted here`);
-        return zoneRecords({ domain: name, mailHost: config.hostname, verificationToken: domain.verificationToken });
+        const extra = dkimRecords(await store.dkimKeys.list(name), config.dkim.grace_days);
+        return zoneRecords({ domain: name, mailHost: config.hostname, verificationToken: domain.verificationToken, extra });
       });
       output(command, records, formatZone(records));
     });

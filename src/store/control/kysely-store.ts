@@ -7,6 +7,7 @@ import type { AccountTables } from './account-tables.js';
 import type { AccountRepository } from './account-types.js';
 import { KyselyAccounts } from './kysely-accounts.js';
 import { Bans } from './ban-repository.js';
+import { DkimKeys, QueueIndex } from './outbound-repositories.js';
 import type { ControlTables } from './tables.js';
 import type {
   Alias,
@@ -16,10 +17,12 @@ import type {
   AuditRepository,
   BanRepository,
   ControlStore,
+  DkimKeyRepository,
   Domain,
   DomainRepository,
   NewAlias,
   NewAuditEvent,
+  QueueRepository,
 } from './types.js';
 
 type Db = Kysely<ControlTables>;
@@ -35,6 +38,8 @@ export class KyselyControlStore implements ControlStore {
   readonly aliasKeys: AliasKeyRepository;
   readonly accounts: AccountRepository;
   readonly bans: BanRepository;
+  readonly dkimKeys: DkimKeyRepository;
+  readonly queue: QueueRepository;
 
   constructor(
     readonly dialect: 'sqlite' | 'postgres',
@@ -46,6 +51,8 @@ export class KyselyControlStore implements ControlStore {
     this.aliasKeys = new AliasKeysTable(db);
     this.accounts = new KyselyAccounts(db as unknown as Kysely<AccountTables>);
     this.bans = new Bans(db);
+    this.dkimKeys = new DkimKeys(db);
+    this.queue = new QueueIndex(db);
   }
 
   async ping(): Promise<void> {

@@ -34,4 +34,23 @@ export interface ControlTables {
     removed: number;
     updated_at: string;
   };
+  dkim_keys: {
+    domain: string;
+    selector: string;
+    algorithm: string;
+    public_key: string;
+    private_key: string;
+    created_at: string;
+    retired_at: string | null;
+  };
+  queue_entries: {
+    id: string;
+    domain: string;
+    envelope: string;
+    size: number;
+    attempts: number;
+    next_attempt_at: string;
+    created_at: string;
+    last_error: string | null;
+  };
 }

@@ -100,6 +100,55 @@ export interface BanRepository {
   purge(before: string): Promise<number>;
 }
 
+export type DkimAlgorithm = 'rsa-sha256' | 'ed25519-sha256';
+
+export interface DkimKey {
+  domain: string;
+  selector: string;
+  algorithm: DkimAlgorithm;
+  /** Base64 as published in the DNS `p=` tag. */
+  publicKey: string;
+  /** The PKCS#8 PEM private key sealed under a key derived from the master key (base64). */
+  sealedPrivateKey: string;
+  createdAt: string;
+  /** Set when rotated out: no longer signs, stays published for the grace period. */
+  retiredAt?: string;
+}
+
+export interface DkimKeyRepository {
+  /** Retires the domain's active keys, deletes keys retired before `forgetRetiredBefore`, adds `keys`: one transaction. */
+  rotate(domain: string, keys: DkimKey[], forgetRetiredBefore: string): Promise<void>;
+  /** Every stored key of the domain, newest first (active and retired). */
+  list(domain: string): Promise<DkimKey[]>;
+}
+
+export interface QueueEntry {
+  id: string;
+  /** Destination domain: one entry per domain, so per-destination concurrency is per entry. */
+  domain: string;
+  /** The envelope (sender, recipients still to do) as sealed JSON (base64). */
+  sealedEnvelope: string;
+  size: number;
+  attempts: number;
+  nextAttemptAt: string;
+  createdAt: string;
+  /** The last deferral reason, safe to show (never message content). */
+  lastError?: string;
+}
+
+export interface QueueRepository {
+  add(entry: QueueEntry): Promise<void>;
+  get(id: string): Promise<QueueEntry | undefined>;
+  /** Entries due at `now`, oldest first. */
+  due(now: string, limit: number): Promise<QueueEntry[]>;
+  list(): Promise<QueueEntry[]>;
+  update(id: string, change: Partial<Pick<QueueEntry, 'sealedEnvelope' | 'attempts' | 'nextAttemptAt' | 'lastError'>>): Promise<void>;
+  /** Returns whether the entry existed. */
+  remove(id: string): Promise<boolean>;
+  /** Makes every entry (or one) due now; returns how many. */
+  flush(now: string, id?: string): Promise<number>;
+}
+
 export interface ControlStore {
   readonly dialect: 'sqlite' | 'postgres';
   readonly domains: DomainRepository;
@@ -108,6 +157,8 @@ export interface ControlStore {
   readonly aliasKeys: AliasKeyRepository;
   readonly accounts: AccountRepository;
   readonly bans: BanRepository;
+  readonly dkimKeys: DkimKeyRepository;
+  readonly queue: QueueRepository;
   /** A cheap round trip, for /healthz. */
   ping(): Promise<void>;
   close(): Promise<void>;

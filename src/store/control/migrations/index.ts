@@ -3,6 +3,7 @@ import * as initial from './001-initial.js';
 import * as aliasKeys from './002-alias-keys.js';
 import * as accounts from './004-accounts.js';
 import * as guardBans from './006-guard-bans.js';
+import * as outbound from './003-outbound.js';
 
 export interface MigrationContext {
   dialect: 'sqlite' | 'postgres';
@@ -16,6 +17,7 @@ const MIGRATIONS: Record<string, MigrationModule> = {
   '002-alias-keys': aliasKeys,
   '004-accounts': accounts,
   '006-guard-bans': guardBans,
+  '003-outbound': outbound,
 };
 
 export async function migrate(db: Kysely<unknown>, context: MigrationContext): Promise<void> {
