@@ -12,7 +12,8 @@ export function swaks(args: string[], input?: string): Promise<SwaksResult> {
       const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
       resolve({ code, output: `${stdout}${stderr}` });
     });
-    if (input !== undefined) child.stdin?.end(input);
+    // Always close stdin: an option swaks would prompt for fails fast instead of hanging.
+    child.stdin?.end(input ?? '');
   });
 }
 

@@ -141,12 +141,12 @@ describe('MX routing with the real outbound client and mailbox store', () => {
     const forwarded = mx.sink.messages.find((m) => m.from.startsWith('SRS0='))!;
     const before = mx.sink.messages.length;
     const result = await swaks([
-      '--server', `127.0.0.1:${mx.port}`, '--ehlo', 'mx.dest.test', '--from', '', '--to', forwarded.from.replace('alice', 'bob2'),
+      '--server', `127.0.0.1:${mx.port}`, '--ehlo', 'mx.dest.test', '--from', '<>', '--to', forwarded.from.replace('alice', 'bob2'),
     ]);
     expect(lastReply(result.output)).toMatch(/^550 5\.1\.1/); // tampered: refused
     mx.dns.set('sender.test', [{ type: 'MX', exchange: 'mx.dest.test', priority: 10 }]);
     const ok = await swaks([
-      '--server', `127.0.0.1:${mx.port}`, '--ehlo', 'mx.dest.test', '--from', '', '--to', forwarded.from,
+      '--server', `127.0.0.1:${mx.port}`, '--ehlo', 'mx.dest.test', '--from', '<>', '--to', forwarded.from,
       '--header', 'From: MAILER-DAEMON@dest.test', '--header', 'Subject: Undelivered Mail',
     ]);
     expect(lastReply(ok.output)).toMatch(/^250/);
