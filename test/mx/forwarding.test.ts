@@ -39,7 +39,9 @@ describe('MX routing with the real outbound client and mailbox store', () => {
     await cli(['alias', 'add', `box@${OUR_DOMAIN}`, '--mailbox', '--password-stdin'], `${PASSWORD}\n`);
     await cli(['alias', 'add', `gone@${OUR_DOMAIN}`, '--forward', 'gone@dest.test']);
     await cli(['alias', 'add', `later@${OUR_DOMAIN}`, '--forward', 'later@dest.test']);
-  });
+    // RSA-2048 DKIM key generation and the mailbox password KDF run here; on a loaded 2-core
+    // machine (the mx files run in parallel) this takes well over the default 60 s hook timeout.
+  }, 180_000);
   afterAll(async () => {
     await mx?.close();
   });
