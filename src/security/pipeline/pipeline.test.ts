@@ -34,8 +34,13 @@ describe('policy', () => {
     expect(decide([dmarc('quarantine')], DEFAULT_POLICY).verdict).toMatchObject({ action: 'quarantine' });
     expect(decide([dmarc('none')], DEFAULT_POLICY).verdict).toEqual({ action: 'accept' });
     expect(decide([dmarc('reject')], { ...DEFAULT_POLICY, dmarcEnforce: false }).verdict).toEqual({ action: 'accept' });
-    expect(decide([{ check: 'spam', result: 'x', score: 6 }], DEFAULT_POLICY).verdict).toMatchObject({ action: 'quarantine', score: 6 });
-    expect(decide([{ check: 'spam', result: 'x', score: 20 }], DEFAULT_POLICY).verdict).toMatchObject({ action: 'reject' });
+    // Scores alone decide nothing here: [content] thresholds are applied by the content scanner.
+    expect(decide([{ check: 'spam', result: 'MODEL_SPAM', score: 20 }], DEFAULT_POLICY).verdict).toEqual({ action: 'accept' });
+    expect(decide([{ check: 'content', result: 'junk', data: { score: '6' } }], DEFAULT_POLICY).verdict).toEqual({ action: 'quarantine', score: 6 });
+    expect(decide([{ check: 'content', result: 'reject' }], DEFAULT_POLICY).verdict).toMatchObject({ action: 'reject', code: 554, enhanced: '5.7.1' });
+    expect(decide([{ check: 'content', result: 'tempfail' }], DEFAULT_POLICY).verdict).toMatchObject({ action: 'tempfail', code: 451, enhanced: '4.7.1' });
+    const virus = decide([{ check: 'antivirus', result: 'FOUND' }, { check: 'content', result: 'reject' }], DEFAULT_POLICY).verdict;
+    expect(virus).toMatchObject({ action: 'reject', code: 554, enhanced: '5.7.1', text: expect.stringContaining('virus') });
     expect(decide([{ check: 'recipient', result: 'unknown' }], DEFAULT_POLICY).verdict).toMatchObject({ enhanced: '5.1.1' });
   });
 });

@@ -3,13 +3,13 @@ import type { Decision, Finding, Verdict } from './types.js';
 export interface PolicySettings {
   /** Honour the sender domain's DMARC p=reject / p=quarantine. */
   dmarcEnforce: boolean;
-  /** Spam score at which a message is quarantined (Junk / flagged when forwarded). */
-  quarantineScore: number;
-  /** Spam score at which a message is rejected. */
-  rejectScore: number;
 }
 
-export const DEFAULT_POLICY: PolicySettings = { dmarcEnforce: true, quarantineScore: 5, rejectScore: 15 };
+/**
+ * Spam thresholds are not here: `[content] junk_score / reject_score` are applied by the content
+ * scanner's policy (src/security/content/policy.ts), which reports its decision as a `content=…` finding.
+ */
+export const DEFAULT_POLICY: PolicySettings = { dmarcEnforce: true };
 
 const reject = (code: number, enhanced: string, text: string): Verdict => ({ action: 'reject', code, enhanced, text });
 const tempfail = (code: number, enhanced: string, text: string): Verdict => ({ action: 'tempfail', code, enhanced, text });
@@ -34,9 +34,16 @@ const RULES: Record<string, Rule> = {
   'dmarc=fail': (finding, settings) => {
     if (!settings.dmarcEnforce) return undefined;
     if (finding.data?.policy === 'reject') return reject(550, '5.7.1', 'rejected by the sender domain DMARC policy');
-    if (finding.data?.policy === 'quarantine') return { action: 'quarantine', score: settings.quarantineScore };
+    if (finding.data?.policy === 'quarantine') return { action: 'quarantine', score: 0 };
     return undefined;
   },
+  // Content scanner: a virus and spam at or above [content] reject_score are refused at DATA, so
+  // they are never stored nor forwarded; junk goes to Junk (forwarded with X-Spam-Flag: YES).
+  'antivirus=FOUND': () => reject(554, '5.7.1', 'message refused: it carries a virus'),
+  'content=reject': () => reject(554, '5.7.1', 'message refused as spam'),
+  // Reached only when the antivirus failed and [antivirus] on_error = "tempfail" (fail closed).
+  'content=tempfail': () => tempfail(451, '4.7.1', 'content scanning is unavailable, try again later'),
+  'content=junk': (finding) => ({ action: 'quarantine', score: Number(finding.data?.score ?? 0) }),
   'stage=error': () => tempfail(451, '4.3.0', 'temporary local problem, try again later'),
 };
 
@@ -57,14 +64,10 @@ export function mergeVerdicts(verdicts: Verdict[]): Verdict {
 /** Turns the findings of one or more stages into a verdict. */
 export function decide(findings: Finding[], settings: PolicySettings, headers: string[] = []): Decision {
   const verdicts: Verdict[] = [];
-  let score = 0;
   for (const finding of findings) {
     const rule = RULES[`${finding.check}=${finding.result}`] ?? RULES[`stage=${finding.result}`];
     const verdict = rule?.(finding, settings);
     if (verdict) verdicts.push(verdict);
-    score += finding.score ?? 0;
   }
-  if (score >= settings.rejectScore) verdicts.push(reject(550, '5.7.1', 'message refused as spam'));
-  else if (score >= settings.quarantineScore) verdicts.push({ action: 'quarantine', score });
   return { verdict: mergeVerdicts(verdicts), headers, findings };
 }

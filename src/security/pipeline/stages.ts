@@ -2,8 +2,10 @@ import type { Config } from '../../config/schema.js';
 import type { DnsResolver } from '../../dns/resolver.js';
 import type { Srs } from '../../mail/srs.js';
 import type { ControlStore } from '../../store/control/types.js';
+import type { ContentDeps } from '../content/scan.js';
 import { authenticationStage } from '../auth/authentication-stage.js';
 import type { Resolve } from '../auth/verify-message.js';
+import { contentScanStage } from '../checks/content-scan.js';
 import { messageFormatStage } from '../checks/message-format.js';
 import { recipientAliasStage } from '../checks/recipient-alias.js';
 import type { Stage } from './types.js';
@@ -14,6 +16,8 @@ export interface StageDependencies {
   dns: DnsResolver;
   control: ControlStore;
   srs: Srs;
+  /** Content scanner dependencies (model loaded once per server, clamd address). */
+  content: ContentDeps;
 }
 
 /**
@@ -25,5 +29,6 @@ export function inboundStages(deps: StageDependencies): Stage[] {
     recipientAliasStage({ control: deps.control, srs: deps.srs }),
     messageFormatStage({ maxHeaderBytes: deps.config.mx.max_header_bytes }),
     authenticationStage({ hostname: deps.config.hostname, resolve: deps.dns.resolve as Resolve }),
+    contentScanStage(deps.content),
   ];
 }

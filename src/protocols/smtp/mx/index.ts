@@ -4,6 +4,7 @@ import { deriveKey } from '../../../crypto/master-key.js';
 import { createArcSealer, loadArcKey } from '../../../mail/arc-seal.js';
 import { Srs } from '../../../mail/srs.js';
 import type { Listener } from '../../../net/listener.js';
+import { contentDepsFromConfig } from '../../../security/content/deps.js';
 import { InboundPipeline } from '../../../security/pipeline/pipeline.js';
 import { DEFAULT_POLICY } from '../../../security/pipeline/policy.js';
 import { inboundStages } from '../../../security/pipeline/stages.js';
@@ -31,7 +32,8 @@ export async function startMxListener(context: MxContext, port: number): Promise
   const { config, log } = context;
   const srs = new Srs({ key: deriveKey(context.masterKey, 'srs'), maxAgeDays: config.forwarding.srs_max_age_days });
   const pipeline = new InboundPipeline(
-    inboundStages({ config, dns: context.dns, control: context.control, srs }),
+    // Built once per server: loading the spam model is expensive.
+    inboundStages({ config, dns: context.dns, control: context.control, srs, content: contentDepsFromConfig(config) }),
     { ...DEFAULT_POLICY, dmarcEnforce: config.mx.dmarc_enforce },
     log,
   );

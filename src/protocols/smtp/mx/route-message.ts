@@ -162,8 +162,13 @@ function prepareMessage(hostname: string, message: AcceptedMessage): Buffer {
   const received =
     `Received: from ${session.helo || 'unknown'} (${session.clientHostname} [${session.remoteAddress}])\r\n` +
     `\tby ${hostname} (sealmail) with ${protocol} id ${session.id};\r\n\t${new Date().toUTCString()}`;
+  // Our X-Spam-* verdict is the only one: the sender's own X-Spam-* fields (e.g. a forged
+  // "X-Spam-Flag: NO") are dropped, and a quarantine (content junk or DMARC) always reads YES.
+  const isSpamField = (field: string) => fieldName(field).startsWith('x-spam-');
+  const ours = message.quarantine ? message.headers.filter((h) => fieldName(h) !== 'x-spam-flag') : message.headers;
   const flags = message.quarantine ? ['X-Spam-Flag: YES'] : [];
-  return assembleMessage([received, ...message.headers, ...flags], headerFields(header), body);
+  const theirs = headerFields(header).filter((field) => !isSpamField(field));
+  return assembleMessage([received, ...ours, ...flags], theirs, body);
 }
 
 function messageIdOf(header: Buffer): string {
