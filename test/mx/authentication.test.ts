@@ -44,7 +44,7 @@ describe('MX authentication verdicts (SPF, DKIM, DMARC) with real clients', () =
       .sendMail({ from: 'Alice <alice@sender.test>', to: `fwd@${OUR_DOMAIN}`, subject: 'hello', text: 'Hi there.' })
       .catch(() => undefined);
     transport.close();
-    expect(mx.server.logs()).toMatch(/"findings":\["spf=pass","dkim=pass","dmarc=pass","arc=none"\]/);
+    expect(mx.server.logs()).toMatch(/"findings":\["spf=pass","dkim=pass","dmarc=pass","arc=none","spam=MODEL_(HAM|SPAM)"/);
   });
 
   it('DMARC p=none failing mail is not refused by the DMARC rule', async () => {

@@ -1,6 +1,7 @@
 /** COPY and MOVE (RFC 6851) with UIDPLUS's COPYUID. */
 import { compactSet } from '../encode.js';
 import { no } from '../args.js';
+import { learnFromTransfer } from '../junk-learning.js';
 import type { CommandHandler, CommandInput } from './index.js';
 
 async function transfer({ session, args, uid }: CommandInput, mode: 'copy' | 'move') {
@@ -18,6 +19,8 @@ async function transfer({ session, args, uid }: CommandInput, mode: 'copy' | 'mo
   const sources = [...map.keys()].sort((a, b) => a - b);
   const code = `COPYUID ${target.uidValidity} ${compactSet(sources)} ${sources.map((s) => map.get(s)).join(',')}`;
   if (target.name === selected.name) selected.markDirty();
+  const targetUids = sources.map((s) => map.get(s)).filter((u): u is number => u !== undefined);
+  await learnFromTransfer(mailbox, { from: selected.name, to: target.name, mode, uids: targetUids });
   if (mode === 'copy') return { code, text: 'COPY completed' };
   session.untagged(`OK [${code}] Moved`);
   for (const moved of sources) {
