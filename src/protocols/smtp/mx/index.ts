@@ -44,6 +44,7 @@ export async function startMxListener(context: MxContext, port: number): Promise
     tls: context.tls,
     pipeline,
     port,
+    guard: context.guard,
     router: {
       hostname: config.hostname,
       log,
