@@ -15,6 +15,7 @@ import { openMailboxDirectory } from '../store/mailbox/open.js';
 import { Anonymiser } from '../log/anonymise.js';
 import { Guard } from '../security/guard/guard.js';
 import { checkReputation, reputationProbe } from '../security/guard/reputation.js';
+import { loginGuardOf } from '../security/guard/listener-hooks.js';
 import { startTrapListener } from '../security/guard/trap.js';
 import { openStateStore } from '../store/state/open.js';
 import { webRoutes } from '../web/routes.js';
@@ -135,6 +136,7 @@ export async function startServer(config: Readonly<Config>, log: Logger, options
       maxMessageBytes: config.submission.max_message_bytes,
       sentCopy: config.submission.sent_copy,
       graceMs: config.shutdown.grace_ms,
+      guard,
     });
   const starters: Array<[keyof Config['ports'], (port: number) => Promise<Listener>]> = [
     ['https', (port) => createWebServer({ host: config.bind, port, tls, log, health, guard, routes: webRoutes(context) })],
@@ -142,9 +144,11 @@ export async function startServer(config: Readonly<Config>, log: Logger, options
     ['submission', (port) => submission('submission', port)],
     ['submissions', (port) => submission('submissions', port)],
   ];
-  // IMAP and POP3 need the mailbox store; the abuse guard hook (LoginGuard) is wired once it exists.
+  // IMAP and POP3 consult the guard at accept (connectGuard) and around every password check (LoginGuard).
   {
-    const common = { host: config.bind, hostname: config.hostname, tls, log, mailboxes };
+    const loginGuard = config.guard.enabled ? loginGuardOf(guard, log) : undefined;
+    const connectGuard = config.guard.enabled ? guard : undefined;
+    const common = { host: config.bind, hostname: config.hostname, tls, log, mailboxes, guard: loginGuard, connectGuard };
     starters.push(
       ['imap', (port) => createImapServer({ ...common, port, implicitTls: false, ...imapLimits(config) })],
       ['imaps', (port) => createImapServer({ ...common, port, implicitTls: true, ...imapLimits(config) })],

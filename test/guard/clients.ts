@@ -1,5 +1,6 @@
 import https from 'node:https';
 import net from 'node:net';
+import tls from 'node:tls';
 
 /** A line-oriented TCP client bound to a chosen loopback source address (a distinct "IP" per test). */
 export interface LineClient {
@@ -10,9 +11,12 @@ export interface LineClient {
   close(): void;
 }
 
-export function connectLines(port: number, localAddress: string): Promise<LineClient> {
+/** `secure`: implicit TLS (imaps, pop3s), the test certificate is not verified. */
+export function connectLines(port: number, localAddress: string, options: { secure?: boolean } = {}): Promise<LineClient> {
   return new Promise((resolve, reject) => {
-    const socket = net.connect({ host: '127.0.0.1', port, localAddress });
+    const socket = options.secure
+      ? tls.connect({ socket: net.connect({ host: '127.0.0.1', port, localAddress }), rejectUnauthorized: false })
+      : net.connect({ host: '127.0.0.1', port, localAddress });
     const lines: string[] = [];
     const waiters: Array<(line: string | undefined) => void> = [];
     let buffer = '';
@@ -37,7 +41,7 @@ export function connectLines(port: number, localAddress: string): Promise<LineCl
       ended = true;
       flush();
     });
-    socket.once('connect', () =>
+    socket.once(options.secure ? 'secureConnect' : 'connect', () =>
       resolve({
         next: (timeoutMs = 10_000) =>
           new Promise((done, fail) => {

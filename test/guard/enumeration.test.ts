@@ -1,12 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Listener } from '../../src/net/listener.js';
 import { redisStateConfig } from '../kit/redis.js';
-import { startTestServer, type TestServer } from '../kit/server.js';
+import { type MxFixture, OUR_DOMAIN, startMxFixture } from '../mx/fixture.js';
 import { connectLines, httpsStatus, type LineClient } from './clients.js';
-import { startSmtpHarness } from './harness.js';
 
-// The MX has not landed yet: a real smtp-server session (test/guard/harness.ts) consults the real
-// server's guard the way the MX is told to.
+// The real MX listener: unknown recipients are reported to the guard, which cuts the walker off.
 const WALKER = '127.3.0.4';
 const HONEST = '127.4.0.8';
 const PER_CONNECTION = 10;
@@ -18,19 +15,19 @@ async function reply(client: LineClient): Promise<string> {
 }
 
 describe.each(['memory', 'redis'] as const)('recipient enumeration on %s state', (backend) => {
-  let server: TestServer;
-  let smtp: Listener;
+  let mx: MxFixture;
   afterEach(async () => {
-    await smtp?.close(0);
-    await server?.close();
+    await mx?.close();
   });
 
   it('a client walking 200 unknown recipients is cut off at the threshold with 421 and banned', async () => {
-    server = await startTestServer({
-      listeners: ['https'],
+    mx = await startMxFixture({
+      listeners: ['smtp', 'https'],
       config: { ...(backend === 'redis' ? redisStateConfig() : {}), 'guard.recipients.unknown_per_connection': PER_CONNECTION },
     });
-    smtp = await startSmtpHarness(server.server.context.guard, ['postmaster@example.org']);
+    const server = mx.server;
+    const smtp = { port: mx.port };
+    await server.server.context.control.aliases.add({ address: `postmaster@${OUR_DOMAIN}`, forwards: ['someone@dest.test'] });
 
     const walker = await connectLines(smtp.port, WALKER);
     expect(await reply(walker)).toMatch(/^220 /);
@@ -40,7 +37,7 @@ describe.each(['memory', 'redis'] as const)('recipient enumeration on %s state',
     expect(await reply(walker)).toMatch(/^250 /);
     const answers: string[] = [];
     for (let i = 0; i < 200; i++) {
-      walker.send(`RCPT TO:<user${i}@example.org>`);
+      walker.send(`RCPT TO:<user${i}@${OUR_DOMAIN}>`);
       const answer = await reply(walker);
       answers.push(answer);
       if (!answer.startsWith('550')) break;
@@ -63,7 +60,7 @@ describe.each(['memory', 'redis'] as const)('recipient enumeration on %s state',
     await reply(honest);
     honest.send('MAIL FROM:<a@honest.test>');
     await reply(honest);
-    honest.send('RCPT TO:<postmaster@example.org>');
+    honest.send(`RCPT TO:<postmaster@${OUR_DOMAIN}>`);
     expect(await reply(honest)).toMatch(/^250 /);
     honest.send('QUIT');
 

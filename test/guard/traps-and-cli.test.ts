@@ -9,7 +9,7 @@ import { runCli, type ServerProcess, spawnServer } from '../kit/cli.js';
 import { redisStateConfig, TEST_REDIS, testRedisPrefix } from '../kit/redis.js';
 import { freePort, startTestServer, type TestServer, toToml } from '../kit/server.js';
 import { connectLines, droppedSilently, httpsStatus } from './clients.js';
-import { startLoginHarness, startSmtpHarness } from './harness.js';
+import { startLoginHarness } from './harness.js';
 
 const SCANNER = '127.5.0.3';
 const BYSTANDER = '127.5.1.3';
@@ -31,30 +31,36 @@ describe.each(['memory', 'redis'] as const)('trap ports and `sealmail ban` on %s
     await server?.close();
   });
 
-  it('one connection to a trap port bans the IP on SMTP, IMAP and HTTPS', async () => {
+  it('one connection to a trap port bans the IP on the real SMTP, IMAP and HTTPS listeners', async () => {
     const trap = await freePort();
     server = await startTestServer({
-      listeners: ['https'],
+      listeners: ['https', 'smtp', 'imaps'],
       config: { ...(backend === 'redis' ? redisStateConfig() : {}), 'guard.trap_ports': [trap] },
     });
     const guard = server.server.context.guard;
-    const smtp = await startSmtpHarness(guard, []);
-    const imap = await startLoginHarness(guard, {});
-    listeners.push(smtp, imap);
     expect(await httpsStatus(server.ports.https!, SCANNER)).toBe(200);
+    const before = await connectLines(server.ports.imaps!, SCANNER, { secure: true });
+    expect(await before.next()).toMatch(/^\* OK/);
+    before.close();
 
     expect(await droppedSilently(trap, SCANNER)).toBe(true);
     expect(await eventually(() => guard.isBanned(SCANNER))).toBe(true);
 
     expect(await httpsStatus(server.ports.https!, SCANNER)).toBe('dropped');
-    const mx = await connectLines(smtp.port, SCANNER);
-    expect(await mx.next()).toMatch(/^554 /);
-    const login = await connectLines(imap.port, SCANNER);
-    expect(await login.next()).toBe('* BYE banned');
+    const mx = await connectLines(server.ports.smtp!, SCANNER);
+    expect(await mx.next()).toMatch(/^554 5\.7\.1 /);
+    await mx.closed;
+    const login = await connectLines(server.ports.imaps!, SCANNER, { secure: true });
+    expect(await login.next()).toBe('* BYE [UNAVAILABLE] banned');
+    await login.closed;
     expect(await httpsStatus(server.ports.https!, BYSTANDER)).toBe(200);
+    const other = await connectLines(server.ports.imaps!, BYSTANDER, { secure: true });
+    expect(await other.next()).toMatch(/^\* OK/);
+    other.close();
     expect((await guard.bans.info(SCANNER))?.reason).toBe(`trap:${trap}`);
   });
 
+  // The real listeners do not classify first bytes yet (guard.inspectFirstBytes); this stays on the harness.
   it('a TLS hello or an HTTP request on a plain mail port counts toward a ban', async () => {
     server = await startTestServer({
       listeners: ['https'],

@@ -3,6 +3,7 @@ import type { Logger } from '../../log/logger.js';
 import { type Listener, startTcpListener } from '../../net/listener.js';
 import type { TlsProvider } from '../../net/tls.js';
 import type { MailboxDirectory } from '../../store/mailbox/types.js';
+import { type ConnectGuard, guardConnections } from '../../security/guard/listener-hooks.js';
 import { type LoginGuard, NO_GUARD } from '../login.js';
 import { handleImapConnection } from './connection.js';
 import { DEFAULT_LIMITS, type ParseLimits } from './parser.js';
@@ -17,6 +18,8 @@ export interface ImapServerOptions {
   tls: TlsProvider;
   mailboxes: MailboxDirectory;
   guard?: LoginGuard;
+  /** The abuse guard's accept-time check (banned, DNSBL, too many connections). */
+  connectGuard?: ConnectGuard;
   log: Logger;
   limits?: Partial<ParseLimits>;
   idleTimeoutMs?: number;
@@ -35,7 +38,7 @@ export function createImapServer(options: ImapServerOptions): Promise<Listener> 
     log: options.log,
     tls: options.implicitTls ? options.tls : undefined,
     maxConnections: options.maxConnections,
-    onConnection: (socket) =>
+    onConnection: guardConnections(options.connectGuard, name, log, (reason) => `* BYE [UNAVAILABLE] ${reason}\r\n`, (socket) =>
       handleImapConnection(socket, {
         mailboxes: options.mailboxes,
         guard: options.guard ?? NO_GUARD,
@@ -48,5 +51,6 @@ export function createImapServer(options: ImapServerOptions): Promise<Listener> 
         idleTimeoutMs: options.idleTimeoutMs ?? 30 * 60_000,
         preauthTimeoutMs: options.preauthTimeoutMs ?? 60_000,
       }),
+    ),
   });
 }

@@ -5,6 +5,7 @@ import type { Logger } from '../../log/logger.js';
 import { type Listener, startTcpListener } from '../../net/listener.js';
 import type { TlsProvider } from '../../net/tls.js';
 import type { MailboxDirectory } from '../../store/mailbox/types.js';
+import { type ConnectGuard, guardConnections } from '../../security/guard/listener-hooks.js';
 import { type LoginGuard, NO_GUARD } from '../login.js';
 import { Pop3Session } from './session.js';
 
@@ -16,6 +17,8 @@ export interface Pop3ServerOptions {
   tls: TlsProvider;
   mailboxes: MailboxDirectory;
   guard?: LoginGuard;
+  /** The abuse guard's accept-time check (banned, DNSBL, too many connections). */
+  connectGuard?: ConnectGuard;
   log: Logger;
   timeoutMs?: number;
 }
@@ -30,7 +33,9 @@ export function createPop3Server(options: Pop3ServerOptions): Promise<Listener> 
     port: options.port,
     log: options.log,
     tls: options.implicitTls ? options.tls : undefined,
-    onConnection: (socket) => handlePop3Connection(socket, options),
+    onConnection: guardConnections(options.connectGuard, name, options.log, (reason) => `-ERR [SYS/TEMP] ${reason}\r\n`, (socket) =>
+      handlePop3Connection(socket, options),
+    ),
   });
 }
 

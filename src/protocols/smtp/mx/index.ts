@@ -46,6 +46,7 @@ export async function startMxListener(context: MxContext, port: number): Promise
     tls: context.tls,
     pipeline,
     port,
+    guard: context.guard,
     router: {
       hostname: config.hostname,
       log,

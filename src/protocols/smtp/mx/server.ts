@@ -7,6 +7,7 @@ import type { Logger } from '../../../log/logger.js';
 import { bodyOffsetOf } from '../../../mail/header-section.js';
 import { adoptServer, type Listener } from '../../../net/listener.js';
 import type { TlsProvider } from '../../../net/tls.js';
+import type { Guard } from '../../../security/guard/guard.js';
 import type { InboundPipeline } from '../../../security/pipeline/pipeline.js';
 import type { Decision, MessageFacts, RecipientFacts, SessionFacts } from '../../../security/pipeline/types.js';
 import { type RouterDeps, routeMessage } from './route-message.js';
@@ -21,11 +22,14 @@ export interface MxServerDeps {
   pipeline: InboundPipeline;
   router: RouterDeps;
   port: number;
+  /** The abuse guard: accept-time refusal, unknown-recipient walking, per-sender message rates. */
+  guard?: Pick<Guard, 'onConnect' | 'onUnknownRecipient' | 'onMessage'>;
 }
 
 interface SessionState {
   facts: SessionFacts;
   timer?: NodeJS.Timeout;
+  release?: () => void;
 }
 
 /**
@@ -73,7 +77,12 @@ export async function createMxServer(deps: MxServerDeps): Promise<Listener> {
         useOwnEnhancedCodes(connection);
         state.timer = limitSessionTime(connection, limits.session_timeout_ms);
       }
-      settle(pipeline.run('connect', { session: state.facts }), callback);
+      // The guard decides before any pipeline work: a banned or listed IP costs us nothing more.
+      admit(deps.guard, session.remoteAddress, log).then((verdict) => {
+        state.release = verdict.release;
+        if (verdict.refusal) return callback(verdict.refusal);
+        settle(pipeline.run('connect', { session: state.facts }), callback);
+      });
     },
 
     onMailFrom(address, session, callback) {
@@ -92,6 +101,13 @@ export async function createMxServer(deps: MxServerDeps): Promise<Listener> {
       pipeline.run('rcpt', { session: state.facts, recipient }).then(
         (decision) => {
           const refusal = refusalOf(decision);
+          if (refusal && isUnknownRecipient(decision) && deps.guard) {
+            // Walking unknown addresses: past the threshold the guard bans the IP; 421 closes.
+            return deps.guard.onUnknownRecipient(session.remoteAddress, session.id).then(
+              (verdict) => callback(verdict.allowed || !verdict.reply ? refusal : smtpReplyError(verdict.reply)),
+              () => callback(refusal),
+            );
+          }
           if (refusal) return callback(refusal);
           const key = recipient.address.toLowerCase();
           const others = state.facts.recipients.filter((r) => r.address.toLowerCase() !== key);
@@ -107,6 +123,10 @@ export async function createMxServer(deps: MxServerDeps): Promise<Listener> {
       readMessage(stream, limits.max_message_bytes).then(
         async (raw) => {
           if (!raw) return callback(replyError(552, '5.3.4', 'message exceeds the size limit'));
+          if (deps.guard) {
+            const rate = await deps.guard.onMessage(session.remoteAddress, senderDomainOf(state.facts.mailFrom));
+            if (!rate.allowed && rate.reply) return callback(smtpReplyError(rate.reply));
+          }
           const message: MessageFacts = { raw, bodyOffset: bodyOffsetOf(raw), findings: [] };
           const input = { session: state.facts, message };
           const decision = await pipeline.runAll(['data', 'authentication', 'content', 'routing'], input);
@@ -130,6 +150,7 @@ export async function createMxServer(deps: MxServerDeps): Promise<Listener> {
     onClose(session) {
       const state = sessions.get(session.id);
       if (state?.timer) clearTimeout(state.timer);
+      state?.release?.();
       sessions.delete(session.id);
     },
   });
@@ -180,6 +201,37 @@ function readMessage(stream: SMTPServerDataStream, maxBytes: number): Promise<Bu
     });
     stream.once('end', () => resolve(stream.sizeExceeded || size > maxBytes ? undefined : Buffer.concat(chunks)));
   });
+}
+
+/** The guard's accept-time verdict as an smtp-server refusal; a guard outage lets the client through. */
+async function admit(
+  guard: MxServerDeps['guard'],
+  ip: string,
+  log: Logger,
+): Promise<{ refusal?: Error; release?: () => void }> {
+  if (!guard) return {};
+  try {
+    const verdict = await guard.onConnect(ip, 'smtp');
+    if (verdict.allowed) return { release: verdict.release };
+    log.info({ ip, listener: 'smtp', reason: verdict.reason }, 'connection refused by the guard');
+    return { refusal: verdict.reply ? smtpReplyError(verdict.reply) : replyError(554, '5.7.1', 'access denied') };
+  } catch (error) {
+    log.warn({ err: error, listener: 'smtp' }, 'guard check failed; connection let through');
+    return {};
+  }
+}
+
+function isUnknownRecipient(decision: Decision): boolean {
+  return decision.findings.some((f) => f.check === 'recipient' && f.result === 'unknown');
+}
+
+function senderDomainOf(mailFrom: string | undefined): string | undefined {
+  const at = mailFrom?.lastIndexOf('@') ?? -1;
+  return mailFrom && at > 0 ? mailFrom.slice(at + 1).toLowerCase() : undefined;
+}
+
+function smtpReplyError(reply: SmtpReply): Error {
+  return replyError(reply.responseCode, reply.enhanced, reply.publicMessage);
 }
 
 function refusalOf(decision: Decision): Error | undefined {

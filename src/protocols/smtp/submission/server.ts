@@ -5,6 +5,7 @@ import { normaliseAddress, parseAddress } from '../../../core/address.js';
 import type { Logger } from '../../../log/logger.js';
 import { adoptServer, type Listener } from '../../../net/listener.js';
 import type { TlsProvider } from '../../../net/tls.js';
+import type { Guard } from '../../../security/guard/guard.js';
 import type { AliasRepository } from '../../../store/control/types.js';
 import type { MailboxDirectory } from '../../../store/mailbox/types.js';
 import type { DkimSigner, OutboundQueue } from '../outbound/types.js';
@@ -27,6 +28,8 @@ export interface SubmissionDeps {
   maxMessageBytes: number;
   sentCopy: boolean;
   graceMs: number;
+  /** The abuse guard: accept-time refusal and AUTH failure counting (growing delay, bans, locks). */
+  guard?: Pick<Guard, 'onConnect' | 'beforeAuth' | 'onAuthFailure' | 'onAuthSuccess'>;
 }
 
 const MAX_RECIPIENTS = 100;
@@ -36,6 +39,7 @@ const reply = (code: number, text: string) => Object.assign(new Error(text), { r
 /** Authenticated submission (RFC 6409) on smtp-server: no spoofing, DKIM-signed, queued encrypted. */
 export async function createSubmissionServer(deps: SubmissionDeps): Promise<Listener> {
   const { log } = deps;
+  const releases = new Map<string, () => void>();
   const server = new SMTPServer({
     ...deps.tls.serverOptions(),
     secure: deps.implicitTls,
@@ -51,9 +55,37 @@ export async function createSubmissionServer(deps: SubmissionDeps): Promise<List
     closeTimeout: deps.graceMs,
     maxClients: 500,
 
+    onConnect(session, callback) {
+      if (!deps.guard) return callback();
+      deps.guard.onConnect(session.remoteAddress, deps.name).then(
+        (verdict) => {
+          if (!verdict.allowed) {
+            log.info({ ip: session.remoteAddress, listener: deps.name, reason: verdict.reason }, 'connection refused by the guard');
+            const r = verdict.reply;
+            return callback(r ? reply(r.responseCode, `${r.enhanced} ${r.publicMessage}`) : reply(554, '5.7.1 Access denied'));
+          }
+          releases.set(session.id, verdict.release);
+          callback();
+        },
+        (error) => {
+          log.warn({ err: error, listener: deps.name }, 'guard check failed; connection let through');
+          callback();
+        },
+      );
+    },
+
+    onClose(session) {
+      releases.get(session.id)?.();
+      releases.delete(session.id);
+    },
+
     onAuth(auth: SMTPServerAuthentication, session: SMTPServerSession, callback) {
-      authenticate(deps, auth)
+      guardedAuthenticate(deps, auth, session.remoteAddress)
         .then((user) => {
+          if (user === BLOCKED) {
+            log.info({ ip: session.remoteAddress, listener: deps.name }, 'submission auth refused by the guard');
+            return callback(reply(454, '4.7.0 Temporary authentication failure'));
+          }
           if (!user) {
             log.info({ ip: session.remoteAddress, listener: deps.name }, 'submission auth failed');
             return callback(reply(535, '5.7.8 Authentication credentials invalid'));
@@ -130,6 +162,32 @@ export async function createSubmissionServer(deps: SubmissionDeps): Promise<List
         });
       }),
   };
+}
+
+const BLOCKED = Symbol('blocked');
+
+function accountOf(username: string): string {
+  try {
+    return normaliseAddress(username);
+  } catch {
+    return username.toLowerCase();
+  }
+}
+
+/** The guard waits/refuses before the password check and counts the outcome after it. */
+async function guardedAuthenticate(
+  deps: SubmissionDeps,
+  auth: SMTPServerAuthentication,
+  ip: string,
+): Promise<string | undefined | typeof BLOCKED> {
+  const guard = deps.guard;
+  if (!guard) return authenticate(deps, auth);
+  const account = accountOf(auth.username ?? '');
+  if (!(await guard.beforeAuth(ip, account)).allowed) return BLOCKED;
+  const user = await authenticate(deps, auth);
+  if (user) await guard.onAuthSuccess(ip, account);
+  else await guard.onAuthFailure(ip, account);
+  return user;
 }
 
 async function authenticate(deps: SubmissionDeps, auth: SMTPServerAuthentication): Promise<string | undefined> {
