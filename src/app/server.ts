@@ -119,7 +119,6 @@ export async function startServer(config: Readonly<Config>, log: Logger, options
     await control.close();
     masterKey.fill(0);
   };
-  // Each protocol adds one entry: the config port that enables it and the factory that starts it.
   const submission = (name: SubmissionDeps['name'], port: number) =>
     createSubmissionServer({
       name,
@@ -138,24 +137,27 @@ export async function startServer(config: Readonly<Config>, log: Logger, options
       graceMs: config.shutdown.grace_ms,
       guard,
     });
+  // IMAP and POP3 consult the guard at accept (connectGuard) and around every password check (LoginGuard).
+  const mailAccess = {
+    host: config.bind,
+    hostname: config.hostname,
+    tls,
+    log,
+    mailboxes,
+    guard: config.guard.enabled ? loginGuardOf(guard, log) : undefined,
+    connectGuard: config.guard.enabled ? guard : undefined,
+  };
+  // Each protocol adds one entry: the config port that enables it and the factory that starts it.
   const starters: Array<[keyof Config['ports'], (port: number) => Promise<Listener>]> = [
     ['https', (port) => createWebServer({ host: config.bind, port, tls, log, health, guard, routes: webRoutes(context) })],
     ['smtp', (port) => startMxListener(context, port)],
     ['submission', (port) => submission('submission', port)],
     ['submissions', (port) => submission('submissions', port)],
+    ['imap', (port) => createImapServer({ ...mailAccess, port, implicitTls: false, ...imapLimits(config) })],
+    ['imaps', (port) => createImapServer({ ...mailAccess, port, implicitTls: true, ...imapLimits(config) })],
+    ['pop3', (port) => createPop3Server({ ...mailAccess, port, implicitTls: false })],
+    ['pop3s', (port) => createPop3Server({ ...mailAccess, port, implicitTls: true })],
   ];
-  // IMAP and POP3 consult the guard at accept (connectGuard) and around every password check (LoginGuard).
-  {
-    const loginGuard = config.guard.enabled ? loginGuardOf(guard, log) : undefined;
-    const connectGuard = config.guard.enabled ? guard : undefined;
-    const common = { host: config.bind, hostname: config.hostname, tls, log, mailboxes, guard: loginGuard, connectGuard };
-    starters.push(
-      ['imap', (port) => createImapServer({ ...common, port, implicitTls: false, ...imapLimits(config) })],
-      ['imaps', (port) => createImapServer({ ...common, port, implicitTls: true, ...imapLimits(config) })],
-      ['pop3', (port) => createPop3Server({ ...common, port, implicitTls: false })],
-      ['pop3s', (port) => createPop3Server({ ...common, port, implicitTls: true })],
-    );
-  }
   try {
     for (const [name, start] of starters) {
       if (config.ports[name] !== 0) listeners.push(await start(portFor(name)));
