@@ -5,22 +5,12 @@ import type { TlsProvider } from '../../net/tls.js';
 import type { MailboxDirectory } from '../../store/mailbox/types.js';
 import { type ConnectGuard, guardConnections } from '../../security/guard/listener-hooks.js';
 import { type LoginGuard, NO_GUARD } from '../login.js';
+import type { MailAccessOptions } from '../mail-access-options.js';
 import { handleImapConnection } from './connection.js';
 import { DEFAULT_LIMITS, type ParseLimits } from './parser.js';
 
-export interface ImapServerOptions {
+export interface ImapServerOptions extends MailAccessOptions {
   name?: string;
-  host: string;
-  port: number;
-  hostname: string;
-  /** true: imaps (TLS from the first byte); false: STARTTLS required before login. */
-  implicitTls: boolean;
-  tls: TlsProvider;
-  mailboxes: MailboxDirectory;
-  guard?: LoginGuard;
-  /** The abuse guard's accept-time check (banned, DNSBL, too many connections). */
-  connectGuard?: ConnectGuard;
-  log: Logger;
   limits?: Partial<ParseLimits>;
   idleTimeoutMs?: number;
   preauthTimeoutMs?: number;

@@ -7,19 +7,10 @@ import type { TlsProvider } from '../../net/tls.js';
 import type { MailboxDirectory } from '../../store/mailbox/types.js';
 import { type ConnectGuard, guardConnections } from '../../security/guard/listener-hooks.js';
 import { type LoginGuard, NO_GUARD } from '../login.js';
+import type { MailAccessOptions } from '../mail-access-options.js';
 import { Pop3Session } from './session.js';
 
-export interface Pop3ServerOptions {
-  host: string;
-  port: number;
-  hostname: string;
-  implicitTls: boolean;
-  tls: TlsProvider;
-  mailboxes: MailboxDirectory;
-  guard?: LoginGuard;
-  /** The abuse guard's accept-time check (banned, DNSBL, too many connections). */
-  connectGuard?: ConnectGuard;
-  log: Logger;
+export interface Pop3ServerOptions extends MailAccessOptions {
   timeoutMs?: number;
 }
 
