@@ -27,6 +27,9 @@ export async function openSqliteControlStore(file: string, key: Buffer): Promise
 
 export async function openPostgresControlStore(url: string): Promise<ControlStore> {
   const pool = new pg.Pool({ connectionString: url, max: 10, connectionTimeoutMillis: 5000 });
+  // An idle client dropped by the server (restart, failover) emits 'error' on the pool; unheard,
+  // that would crash the process. The pool discards the client; the next query gets a fresh one.
+  pool.on('error', () => {});
   const db = new Kysely<ControlTables>({ dialect: new PostgresDialect({ pool }) });
   try {
     await migrate(db as Kysely<unknown>, { dialect: 'postgres' });
