@@ -75,7 +75,13 @@ export function decide(
   settings: PolicySettings,
 ): ContentVerdict {
   const points = { ...DEFAULT_POINTS, ...settings.points };
-  const scored = findings.map((f) => ({ ...f, points: f.check === 'antivirus' ? 0 : (points[f.result] ?? 0) }));
+  // A code scores once: three mismatched links are one habit of the sender, not three pieces of evidence.
+  const counted = new Set<string>();
+  const scored = findings.map((f) => {
+    const first = !counted.has(f.result);
+    counted.add(f.result);
+    return { ...f, points: f.check === 'antivirus' || !first ? 0 : (points[f.result] ?? 0) };
+  });
   const model = classifierPoints(prediction);
   scored.unshift({ check: 'spam', result: model >= 0 ? 'MODEL_SPAM' : 'MODEL_HAM', detail: prediction.top.join(' '), points: model });
   const user = personalPoints(personal);

@@ -1,10 +1,11 @@
 import { getDomain } from 'tldts';
 import type { ParsedMessage } from '../content/types.js';
+import { messageFacts } from './message-facts.js';
 
 /**
  * The classifier's features: words of the subject, the sender's display name and the body
  * (text parts and the text of HTML parts), the domains links point to, a few header facts
- * and structure buckets. Headers that only say which relay or mailbox carried the message
+ * and structure buckets, and how the message was made (`messageFacts`). Headers that only say which relay or mailbox carried the message
  * (Received, To, Date, Message-ID, X-MS-*, Authentication-Results) are never read: they
  * describe the route, not the content, and in the corpus they give the source away.
  * Tokens are a set (each counts once per message): binarised naive Bayes is steadier on
@@ -61,6 +62,7 @@ export function tokenize(message: ParsedMessage): string[] {
   add(`st:len:${bucket(message.text.length, [100, 500, 2000, 10000])}`);
   add(`st:caps:${bucket(capsRatio(message.subject), [0.2, 0.5, 0.8])}`);
   if (!message.hasMessageId) add('st:no-msgid');
+  for (const fact of messageFacts(message)) add(fact);
   for (const word of words(message.text.slice(0, MAX_TEXT))) add(`w:${word}`);
   return [...tokens];
 }
