@@ -1,11 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Listener } from '../../src/net/listener.js';
 import { startDnsServer, type TestDnsServer } from '../kit/dns-server.js';
 import { httpsRequest } from '../kit/https.js';
 import { redisStateConfig } from '../kit/redis.js';
 import { startTestServer, type TestServer } from '../kit/server.js';
 import { connectLines, httpsStatus } from './clients.js';
-import { startSmtpHarness } from './harness.js';
 
 const LISTED = '127.6.0.5';
 const CLEAN = '127.6.0.6';
@@ -14,9 +12,7 @@ const REFUSED_QUERY = '127.6.0.7';
 describe.each(['memory', 'redis'] as const)('DNSBL on %s state', (backend) => {
   let dns: TestDnsServer;
   let server: TestServer;
-  let smtp: Listener;
   afterEach(async () => {
-    await smtp?.close(0);
     await server?.close();
     await dns?.close();
   });
@@ -28,7 +24,7 @@ describe.each(['memory', 'redis'] as const)('DNSBL on %s state', (backend) => {
       '7.0.6.127.bl.test': [{ type: 'A', address: '127.255.255.254' }],
     });
     server = await startTestServer({
-      listeners: ['https'],
+      listeners: ['https', 'smtp'],
       config: {
         ...(backend === 'redis' ? redisStateConfig() : {}),
         'dns.servers': [dns.server],
@@ -36,7 +32,7 @@ describe.each(['memory', 'redis'] as const)('DNSBL on %s state', (backend) => {
         'guard.reputation.sending_ips': [LISTED, CLEAN],
       },
     });
-    smtp = await startSmtpHarness(server.server.context.guard, []);
+    const smtp = { port: server.ports.smtp! };
 
     const listed = await connectLines(smtp.port, LISTED);
     expect(await listed.next()).toMatch(/^554 .*listed by bl\.test/);

@@ -3,13 +3,11 @@ import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Listener } from '../../src/net/listener.js';
 import { testCertificateFiles } from '../kit/certs.js';
 import { runCli, type ServerProcess, spawnServer } from '../kit/cli.js';
 import { redisStateConfig, TEST_REDIS, testRedisPrefix } from '../kit/redis.js';
 import { freePort, startTestServer, type TestServer, toToml } from '../kit/server.js';
 import { connectLines, droppedSilently, httpsStatus } from './clients.js';
-import { startLoginHarness } from './harness.js';
 
 const SCANNER = '127.5.0.3';
 const BYSTANDER = '127.5.1.3';
@@ -25,9 +23,7 @@ async function eventually(check: () => Promise<boolean>, timeoutMs = 8000): Prom
 
 describe.each(['memory', 'redis'] as const)('trap ports and `sealmail ban` on %s state', (backend) => {
   let server: TestServer;
-  const listeners: Listener[] = [];
   afterEach(async () => {
-    await Promise.all(listeners.splice(0).map((l) => l.close(0)));
     await server?.close();
   });
 
@@ -60,27 +56,39 @@ describe.each(['memory', 'redis'] as const)('trap ports and `sealmail ban` on %s
     expect((await guard.bans.info(SCANNER))?.reason).toBe(`trap:${trap}`);
   });
 
-  // The real listeners do not classify first bytes yet (guard.inspectFirstBytes); this stays on the harness.
-  it('a TLS hello or an HTTP request on a plain mail port counts toward a ban', async () => {
+  it('a TLS hello on plain SMTP, HTTP on plain IMAP and on submission count toward a ban on every listener', async () => {
     server = await startTestServer({
-      listeners: ['https'],
-      config: { ...(backend === 'redis' ? redisStateConfig() : {}), 'guard.misuse.threshold': 2 },
+      listeners: ['https', 'smtp', 'submission', 'imap', 'pop3'],
+      config: { ...(backend === 'redis' ? redisStateConfig() : {}), 'guard.misuse.threshold': 3 },
     });
-    const imap = await startLoginHarness(server.server.context.guard, {});
-    listeners.push(imap);
+    const guard = server.server.context.guard;
     const clientHello = Buffer.from('16030100c4010000c00303', 'hex');
-    const probe = async (payload: Buffer) => {
-      const socket = net.connect({ host: '127.0.0.1', port: imap.port, localAddress: SCANNER });
+    // Sent after the greeting, as a scanner that speaks first would be answered by it.
+    const probe = async (port: number, payload: Buffer) => {
+      const socket = net.connect({ host: '127.0.0.1', port, localAddress: SCANNER });
       socket.on('error', () => {});
       socket.once('data', () => socket.write(payload));
+      // The server drops a misusing client at once; a listener that does not would hang here.
+      const timer = setTimeout(() => socket.destroy(), 5000);
       await new Promise((resolve) => socket.once('close', resolve));
+      clearTimeout(timer);
     };
-    await probe(clientHello);
-    expect(await server.server.context.guard.isBanned(SCANNER)).toBe(false);
-    await probe(Buffer.from('GET / HTTP/1.1\r\nHost: x\r\n\r\n'));
-    expect(await server.server.context.guard.isBanned(SCANNER)).toBe(true);
+    await probe(server.ports.smtp!, clientHello);
+    await probe(server.ports.imap!, Buffer.from('GET / HTTP/1.1\r\nHost: x\r\n\r\n'));
+    expect(await guard.isBanned(SCANNER)).toBe(false);
+    // An honest client on the same ports is not counted: a plain EHLO and an IMAP command.
+    const honest = await connectLines(server.ports.smtp!, BYSTANDER);
+    expect(await honest.next()).toMatch(/^220 /);
+    honest.send('EHLO client.example');
+    expect(await honest.next()).toMatch(/^250/);
+    honest.close();
+    await probe(server.ports.submission!, Buffer.from('POST /login HTTP/1.0\r\n\r\n'));
+    expect(await guard.isBanned(SCANNER)).toBe(true);
+    expect(await guard.isBanned(BYSTANDER)).toBe(false);
+    expect((await guard.bans.info(SCANNER))?.reason).toBe('misuse:http_on_mail_port');
+    const pop = await connectLines(server.ports.pop3!, SCANNER);
+    expect(await pop.next()).toBe('-ERR [SYS/TEMP] banned');
     expect(await httpsStatus(server.ports.https!, SCANNER)).toBe('dropped');
-    expect((await server.server.context.guard.bans.info(SCANNER))?.reason).toBe('misuse:http_on_mail_port');
   });
 
   it('`sealmail ban add|remove` reaches the running server without a restart', async () => {

@@ -4,11 +4,12 @@
  * reply text of a refusal. A guard outage (Redis down) must not take mail down: fail open, loudly.
  */
 import type net from 'node:net';
+import type tls from 'node:tls';
 import type { Logger } from '../../log/logger.js';
 import type { LoginGuard } from '../../protocols/login.js';
 import type { Guard } from './guard.js';
 
-export type ConnectGuard = Pick<Guard, 'onConnect'>;
+export type ConnectGuard = Pick<Guard, 'onConnect' | 'inspectFirstBytes'>;
 
 /**
  * Wraps a connection handler: the guard decides first; a refused socket gets `refusal(reason)`
@@ -34,6 +35,7 @@ export function guardConnections(
           return;
         }
         socket.once('close', verdict.release);
+        if (!(socket as Partial<tls.TLSSocket>).encrypted) watchFirstBytes(guard, socket, log);
         handler(socket);
       },
       (error) => {
@@ -42,6 +44,22 @@ export function guardConnections(
       },
     );
   };
+}
+
+/**
+ * On a plain-text port the first bytes tell a scanner from a mail client: a TLS hello or an HTTP
+ * request counts as misuse against the IP (enough of it bans) and the connection is dropped.
+ */
+export function watchFirstBytes(guard: Pick<Guard, 'inspectFirstBytes'> | undefined, socket: net.Socket, log: Logger): void {
+  if (!guard) return;
+  socket.once('data', (chunk: Buffer) => {
+    guard.inspectFirstBytes(socket.remoteAddress ?? '', chunk).then(
+      (misuse) => {
+        if (misuse) socket.destroy();
+      },
+      (error) => log.warn({ err: error }, 'guard check failed'),
+    );
+  });
 }
 
 /** The LoginGuard (src/protocols/login.ts) implemented with the guard: delay/refuse, count, reset. */

@@ -8,6 +8,7 @@ import { bodyOffsetOf } from '../../../mail/header-section.js';
 import { adoptServer, type Listener } from '../../../net/listener.js';
 import type { TlsProvider } from '../../../net/tls.js';
 import type { Guard } from '../../../security/guard/guard.js';
+import { watchFirstBytes } from '../../../security/guard/listener-hooks.js';
 import type { InboundPipeline } from '../../../security/pipeline/pipeline.js';
 import type { Decision, MessageFacts, RecipientFacts, SessionFacts } from '../../../security/pipeline/types.js';
 import { type RouterDeps, routeMessage } from './route-message.js';
@@ -23,7 +24,7 @@ export interface MxServerDeps {
   router: RouterDeps;
   port: number;
   /** The abuse guard: accept-time refusal, unknown-recipient walking, per-sender message rates. */
-  guard?: Pick<Guard, 'onConnect' | 'onUnknownRecipient' | 'onMessage'>;
+  guard?: Pick<Guard, 'onConnect' | 'inspectFirstBytes' | 'onUnknownRecipient' | 'onMessage'>;
 }
 
 interface SessionState {
@@ -162,6 +163,7 @@ export async function createMxServer(deps: MxServerDeps): Promise<Listener> {
   server.server.on('connection', (socket: net.Socket) => {
     sockets.add(socket);
     socket.once('close', () => sockets.delete(socket));
+    watchFirstBytes(deps.guard, socket, log);
   });
   const listener = await adoptServer('smtp', server.server, config.bind, deps.port, log, () => sockets);
   return {

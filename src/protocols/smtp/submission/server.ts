@@ -6,6 +6,7 @@ import type { Logger } from '../../../log/logger.js';
 import { adoptServer, type Listener } from '../../../net/listener.js';
 import type { TlsProvider } from '../../../net/tls.js';
 import type { Guard } from '../../../security/guard/guard.js';
+import { watchFirstBytes } from '../../../security/guard/listener-hooks.js';
 import type { AliasRepository } from '../../../store/control/types.js';
 import type { MailboxDirectory } from '../../../store/mailbox/types.js';
 import type { DkimSigner, OutboundQueue } from '../outbound/types.js';
@@ -29,7 +30,7 @@ export interface SubmissionDeps {
   sentCopy: boolean;
   graceMs: number;
   /** The abuse guard: accept-time refusal and AUTH failure counting (growing delay, bans, locks). */
-  guard?: Pick<Guard, 'onConnect' | 'beforeAuth' | 'onAuthFailure' | 'onAuthSuccess'>;
+  guard?: Pick<Guard, 'onConnect' | 'inspectFirstBytes' | 'beforeAuth' | 'onAuthFailure' | 'onAuthSuccess'>;
 }
 
 const MAX_RECIPIENTS = 100;
@@ -142,6 +143,7 @@ export async function createSubmissionServer(deps: SubmissionDeps): Promise<List
   });
   server.on('error', (error) => log.debug({ err: error, listener: deps.name }, 'submission connection error'));
   if (deps.implicitTls) deps.tls.attach(server.server as unknown as import('node:tls').Server);
+  else server.server.on('connection', (socket: net.Socket) => watchFirstBytes(deps.guard, socket, log));
 
   const sockets = () =>
     [...((server as unknown as { connections: Set<{ _socket?: net.Socket }> }).connections ?? [])]
