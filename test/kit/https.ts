@@ -10,7 +10,7 @@ export interface HttpsResponse {
 /** An HTTPS request to a test server; its throw-away certificate is not verified unless `ca` is given. */
 export function httpsRequest(
   url: string,
-  options: { method?: string; headers?: Record<string, string>; body?: string; ca?: string; servername?: string } = {},
+  options: { method?: string; headers?: Record<string, string>; body?: string; ca?: string; servername?: string; localAddress?: string } = {},
 ): Promise<HttpsResponse> {
   return new Promise((resolve, reject) => {
     const request = https.request(
@@ -20,6 +20,7 @@ export function httpsRequest(
         headers: options.headers,
         ca: options.ca,
         servername: options.servername,
+        localAddress: options.localAddress,
         rejectUnauthorized: options.ca !== undefined,
       },
       (res) => {

@@ -4,7 +4,11 @@ import { type HttpsResponse, httpsRequest } from '../kit/https.js';
 export class WebClient {
   private readonly cookies = new Map<string, string>();
 
-  constructor(readonly base: string) {}
+  /** `localAddress`: the loopback source address to connect from, to act as another client IP */
+  constructor(
+    readonly base: string,
+    private readonly localAddress?: string,
+  ) {}
 
   async request(method: string, path: string, options: { form?: Record<string, string>; json?: unknown; headers?: Record<string, string> } = {}): Promise<HttpsResponse> {
     const headers: Record<string, string> = { ...options.headers };
@@ -17,7 +21,7 @@ export class WebClient {
       headers['content-type'] = 'application/json';
       body = JSON.stringify(options.json);
     }
-    const response = await httpsRequest(this.base + path, { method, headers, body });
+    const response = await httpsRequest(this.base + path, { method, headers, body, localAddress: this.localAddress });
     for (const line of [response.headers['set-cookie'] ?? []].flat()) {
       const [pair = '', ...attributes] = line.split(';');
       const [name = '', value = ''] = pair.split('=');

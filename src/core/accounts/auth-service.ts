@@ -15,7 +15,10 @@ export type SignupMode = 'open' | 'invite' | 'closed';
 export interface AuthDeps {
   accounts: AccountRepository;
   audit: AuditRepository;
+  /** password attempts: the shared abuse guard in the server (per IP, per account and network) */
   throttle: LoginThrottle;
+  /** second-factor codes: also capped per account, since whoever gets here already has the password */
+  codeThrottle: LoginThrottle;
   box: SecretBox;
   signup: SignupMode;
   requireMfaByConfig: boolean;
@@ -91,14 +94,14 @@ export class AuthService {
   /** A TOTP code (each time step once) or an unused recovery code. Throws on anything else. */
   async verifySecondFactor(user: User, code: string, ip: string): Promise<'totp' | 'recovery'> {
     const key = `mfa:${user.id}`;
-    if (!(await this.deps.throttle.allowed(ip, key))) throw new AuthError('too many attempts; wait a few minutes', 'too_many');
+    if (!(await this.deps.codeThrottle.allowed(ip, key))) throw new AuthError('too many attempts; wait a few minutes', 'too_many');
     const method = await this.checkCode(user, code);
     if (!method) {
-      await this.deps.throttle.failed(ip, key);
+      await this.deps.codeThrottle.failed(ip, key);
       await this.recordLogin(user.id, ip, 'second-factor', false);
       throw new AuthError(SECOND_FACTOR_FAILED);
     }
-    await this.deps.throttle.succeeded(ip, key);
+    await this.deps.codeThrottle.succeeded(ip, key);
     await this.recordLogin(user.id, ip, method, true);
     return method;
   }

@@ -3,7 +3,8 @@ import { RateLimiterMemory } from 'rate-limiter-flexible';
 /**
  * Brute-force brake for account logins: failures are counted per client IP and per account name.
  * Known and unknown accounts are counted alike, so the brake itself reveals nothing.
- * (The shared abuse guard of issue 7 can replace this behind the same interface.)
+ * The server puts the shared abuse guard behind this interface for passwords (web/deps.ts);
+ * the in-memory brake below caps second-factor codes per account.
  */
 export interface LoginThrottle {
   /** Whether another attempt is allowed now. */
