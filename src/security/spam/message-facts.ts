@@ -45,7 +45,6 @@ function senderFacts(message: ParsedMessage): string[] {
 
   const from = message.from;
   if (from) {
-    if (from.name === '') facts.push('st:from-noname');
     if (/\d{3,}/.test(from.address.split('@')[0] ?? '')) facts.push('st:from-digits');
     if (message.replyToDomain && message.replyToDomain !== from.domain) facts.push('st:replyto-differs');
   }
@@ -64,7 +63,10 @@ function senderFacts(message: ParsedMessage): string[] {
   return facts;
 }
 
-/** The shape of the sender's Message-ID (digits → 9, letters → a) names the software that made it. */
+/**
+ * Where the sender's Message-ID says it was made: no host, a bare host name, or the From domain.
+ * Its left part is random by design, so it is not read: the same message must score the same.
+ */
 function messageIdFacts(id: string, fromDomain: string | undefined): string[] {
   if (!id) return [];
   const facts: string[] = [];
@@ -73,8 +75,6 @@ function messageIdFacts(id: string, fromDomain: string | undefined): string[] {
   if (!right) facts.push('mid:no-at');
   else if (!right.includes('.')) facts.push('mid:bare-host');
   if (fromDomain && right.endsWith(fromDomain)) facts.push('mid:from-domain');
-  const left = at < 0 ? '' : id.slice(0, at).replace(/^.*</, '');
-  facts.push(`mid:shape:${left.replace(/[0-9]+/g, '9').replace(/[A-Za-z]+/g, 'a').slice(0, 12)}`);
   return facts;
 }
 
