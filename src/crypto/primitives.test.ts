@@ -1,4 +1,5 @@
 import { inspect } from 'node:util';
+import { x25519 } from '@noble/curves/ed25519.js';
 import { describe, expect, it } from 'vitest';
 import { generateHybridKeyPair, openSealed, sealTo } from './hybrid-seal.js';
 import { deriveKek } from './kdf.js';
@@ -23,6 +24,20 @@ describe('crypto primitives', () => {
     }
     expect(openSealed(alice.secretKey, alice.publicKey, sealed.subarray(0, 200))).toBeUndefined();
     expect(sealTo(alice.publicKey, Buffer.from('x')).equals(sealTo(alice.publicKey, Buffer.from('x')))).toBe(false);
+  });
+
+  it('keeps RFC 7748 X25519 keys: spools sealed with the earlier JavaScript X25519 still open', () => {
+    const ours = generateHybridKeyPair();
+    expect(Buffer.from(x25519.getPublicKey(ours.secretKey.x25519)).equals(Buffer.from(ours.publicKey.x25519))).toBe(true);
+    // A key pair whose X25519 half was made by @noble/curves (as mailboxes created before were).
+    const noble = x25519.keygen();
+    const older = { publicKey: { ...ours.publicKey, x25519: noble.publicKey }, secretKey: { ...ours.secretKey, x25519: noble.secretKey } };
+    const sealed = sealTo(older.publicKey, Buffer.from('sealed last year'));
+    expect(openSealed(older.secretKey, older.publicKey, sealed)?.toString()).toBe('sealed last year');
+    // A low-order ephemeral point (all zeros) is refused, not thrown.
+    const lowOrder = Buffer.from(sealed);
+    lowOrder.fill(0, 1, 33);
+    expect(openSealed(older.secretKey, older.publicKey, lowOrder)).toBeUndefined();
   });
 
   it('wraps a data key under an Argon2id KEK, bound to its slot', async () => {

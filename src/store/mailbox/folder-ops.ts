@@ -1,5 +1,6 @@
 import { ConflictError, NotFoundError, UsageError } from '../../core/errors.js';
 import type { SqliteDatabase } from '../encrypted-sqlite.js';
+import { statement } from './statements.js';
 import type { FolderInfo, FolderStatus, SpecialUse } from './types.js';
 
 /** Folder rows and the operations on them; every name is only ever stored inside the encrypted file. */
@@ -30,13 +31,13 @@ function validName(name: string): string {
 }
 
 export function getFolder(db: SqliteDatabase, name: string): FolderRow {
-  const row = db.prepare('select * from folders where name = ?').get(canonicalName(name)) as FolderRow | undefined;
+  const row = statement(db, 'select * from folders where name = ?').get(canonicalName(name)) as FolderRow | undefined;
   if (!row) throw new NotFoundError('no such folder');
   return row;
 }
 
 export function listFolders(db: SqliteDatabase): FolderInfo[] {
-  const rows = db.prepare('select * from folders order by name = \'INBOX\' desc, name').all() as FolderRow[];
+  const rows = statement(db, 'select * from folders order by name = \'INBOX\' desc, name').all() as FolderRow[];
   return rows.map((r) => ({
     name: r.name,
     ...(r.special_use ? { specialUse: r.special_use } : {}),
@@ -45,17 +46,17 @@ export function listFolders(db: SqliteDatabase): FolderInfo[] {
 }
 
 function nextUidValidity(db: SqliteDatabase): number {
-  const last = Number((db.prepare("select value from meta where key = 'last_uid_validity'").get() as { value: string } | undefined)?.value ?? 0);
+  const last = Number((statement(db, "select value from meta where key = 'last_uid_validity'").get() as { value: string } | undefined)?.value ?? 0);
   const value = Math.max(Math.floor(Date.now() / 1000), last + 1);
-  db.prepare("insert or replace into meta (key, value) values ('last_uid_validity', ?)").run(String(value));
+  statement(db, "insert or replace into meta (key, value) values ('last_uid_validity', ?)").run(String(value));
   return value;
 }
 
 export function createFolder(db: SqliteDatabase, name: string): void {
   const canonical = validName(name);
   db.transaction(() => {
-    if (db.prepare('select 1 from folders where name = ?').get(canonical)) throw new ConflictError('folder exists');
-    db.prepare('insert into folders (name, uid_validity) values (?, ?)').run(canonical, nextUidValidity(db));
+    if (statement(db, 'select 1 from folders where name = ?').get(canonical)) throw new ConflictError('folder exists');
+    statement(db, 'insert into folders (name, uid_validity) values (?, ?)').run(canonical, nextUidValidity(db));
   })();
 }
 
@@ -64,8 +65,8 @@ export function deleteFolder(db: SqliteDatabase, name: string): void {
   const folder = getFolder(db, name);
   if (folder.name === 'INBOX') throw new UsageError('INBOX cannot be deleted');
   db.transaction(() => {
-    db.prepare('delete from messages where folder_id = ?').run(folder.id);
-    db.prepare('delete from folders where id = ?').run(folder.id);
+    statement(db, 'delete from messages where folder_id = ?').run(folder.id);
+    statement(db, 'delete from folders where id = ?').run(folder.id);
     collectGarbage(db);
   })();
 }
@@ -75,16 +76,16 @@ export function renameFolder(db: SqliteDatabase, from: string, to: string, moveA
   const source = getFolder(db, from);
   const target = validName(to);
   db.transaction(() => {
-    if (db.prepare('select 1 from folders where name = ?').get(target)) throw new ConflictError('folder exists');
+    if (statement(db, 'select 1 from folders where name = ?').get(target)) throw new ConflictError('folder exists');
     if (source.name === 'INBOX') {
       createFolder(db, target);
       moveAll(source, target);
       return;
     }
-    const children = db.prepare('select id, name from folders where name like ? escape \'\\\'').all(`${likeEscape(source.name)}/%`) as FolderRow[];
-    db.prepare('update folders set name = ?, uid_validity = ? where id = ?').run(target, nextUidValidity(db), source.id);
+    const children = statement(db, 'select id, name from folders where name like ? escape \'\\\'').all(`${likeEscape(source.name)}/%`) as FolderRow[];
+    statement(db, 'update folders set name = ?, uid_validity = ? where id = ?').run(target, nextUidValidity(db), source.id);
     for (const child of children) {
-      db.prepare('update folders set name = ? where id = ?').run(target + child.name.slice(source.name.length), child.id);
+      statement(db, 'update folders set name = ? where id = ?').run(target + child.name.slice(source.name.length), child.id);
     }
   })();
 }
@@ -95,18 +96,17 @@ function likeEscape(text: string): string {
 
 export function setSubscribed(db: SqliteDatabase, name: string, subscribed: boolean): void {
   const folder = getFolder(db, name);
-  db.prepare('update folders set subscribed = ? where id = ?').run(subscribed ? 1 : 0, folder.id);
+  statement(db, 'update folders set subscribed = ? where id = ?').run(subscribed ? 1 : 0, folder.id);
 }
 
 export function folderFor(db: SqliteDatabase, use: SpecialUse): string {
-  const row = db.prepare('select name from folders where special_use = ?').get(use) as { name: string } | undefined;
+  const row = statement(db, 'select name from folders where special_use = ?').get(use) as { name: string } | undefined;
   return row?.name ?? 'INBOX';
 }
 
 export function folderStatus(db: SqliteDatabase, name: string): FolderStatus {
   const folder = getFolder(db, name);
-  const counts = db
-    .prepare(
+  const counts = statement(db, 
       `select count(*) as messages, coalesce(sum(recent), 0) as recent, coalesce(sum(size), 0) as size,
         coalesce(sum(case when exists (select 1 from json_each(flags) where value = '\\Seen') then 0 else 1 end), 0) as unseen
        from messages where folder_id = ?`,
@@ -126,12 +126,11 @@ export function folderStatus(db: SqliteDatabase, name: string): FolderStatus {
 
 /** Deletes stored contents (and their search rows) no message refers to any more. */
 export function collectGarbage(db: SqliteDatabase): void {
-  const orphans = db
-    .prepare('select id from contents where not exists (select 1 from messages where messages.content_id = contents.id)')
+  const orphans = statement(db, 'select id from contents where not exists (select 1 from messages where messages.content_id = contents.id)')
     .pluck()
     .all() as number[];
-  const deleteSearch = db.prepare('delete from search where rowid = ?');
-  const deleteContent = db.prepare('delete from contents where id = ?');
+  const deleteSearch = statement(db, 'delete from search where rowid = ?');
+  const deleteContent = statement(db, 'delete from contents where id = ?');
   for (const id of orphans) {
     deleteSearch.run(id);
     deleteContent.run(id);

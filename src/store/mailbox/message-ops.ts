@@ -1,7 +1,8 @@
 import { AppError, NotFoundError } from '../../core/errors.js';
 import type { SqliteDatabase } from '../encrypted-sqlite.js';
+import { statement } from './statements.js';
 import { collectGarbage, type FolderRow, getFolder } from './folder-ops.js';
-import { decompress, headerBlock, type PreparedMessage } from './ingest.js';
+import { decompress, type PreparedMessage } from './ingest.js';
 import type { FlagChange, FlagMode, MessageMeta, MessageSummary } from './types.js';
 
 interface MessageRow {
@@ -15,18 +16,18 @@ interface MessageRow {
 }
 
 export function nextModseq(db: SqliteDatabase): number {
-  const row = db.prepare("update meta set value = cast(value as integer) + 1 where key = 'modseq' returning value").get() as {
+  const row = statement(db, "update meta set value = cast(value as integer) + 1 where key = 'modseq' returning value").get() as {
     value: string | number;
   };
   return Number(row.value);
 }
 
 function touchFolder(db: SqliteDatabase, folderId: number, modseq: number): void {
-  db.prepare('update folders set highest_modseq = max(highest_modseq, ?) where id = ?').run(modseq, folderId);
+  statement(db, 'update folders set highest_modseq = max(highest_modseq, ?) where id = ?').run(modseq, folderId);
 }
 
 function allocateUid(db: SqliteDatabase, folderId: number): number {
-  const row = db.prepare('update folders set uid_next = uid_next + 1 where id = ? returning uid_next - 1 as uid').get(folderId) as { uid: number };
+  const row = statement(db, 'update folders set uid_next = uid_next + 1 where id = ? returning uid_next - 1 as uid').get(folderId) as { uid: number };
   return row.uid;
 }
 
@@ -52,15 +53,14 @@ export function insertMessage(
   flags: string[],
   internalDate: Date,
 ): MessageMeta {
-  const content = db
-    .prepare('insert into contents (raw, envelope, body_structure) values (?, ?, ?)')
+  const content = statement(db, 'insert into contents (raw, envelope, body_structure) values (?, ?, ?)')
     .run(message.compressed, message.envelope, message.bodyStructure);
   const contentId = Number(content.lastInsertRowid);
-  db.prepare('insert into search (rowid, headers, body) values (?, ?, ?)').run(contentId, message.headersText, message.bodyText);
+  statement(db, 'insert into search (rowid, headers, body) values (?, ?, ?)').run(contentId, message.headersText, message.bodyText);
   const uid = allocateUid(db, folder.id);
   const modseq = nextModseq(db);
   const meta: MessageMeta = { uid, modseq, flags: normaliseFlags(flags), internalDate: internalDate.toISOString(), size: message.size };
-  db.prepare(
+  statement(db, 
     'insert into messages (folder_id, uid, modseq, flags, internal_date, size, content_id) values (?, ?, ?, ?, ?, ?, ?)',
   ).run(folder.id, uid, modseq, JSON.stringify(meta.flags), meta.internalDate, meta.size, contentId);
   touchFolder(db, folder.id, modseq);
@@ -69,20 +69,20 @@ export function insertMessage(
 
 export function listMessages(db: SqliteDatabase, folder: string, sinceModseq?: number): MessageMeta[] {
   const f = getFolder(db, folder);
-  const rows = db
-    .prepare('select * from messages where folder_id = ? and modseq > ? order by uid')
+  const rows = statement(db, 'select * from messages where folder_id = ? and modseq > ? order by uid')
     .all(f.id, sinceModseq ?? 0) as MessageRow[];
   return rows.map(toMeta);
 }
 
 export function summaries(db: SqliteDatabase, folder: string, uids: number[]): MessageSummary[] {
   const f = getFolder(db, folder);
-  const statement = db.prepare(
+  const select = statement(
+    db,
     'select m.*, c.envelope, c.body_structure from messages m join contents c on c.id = m.content_id where m.folder_id = ? and m.uid = ?',
   );
   const result: MessageSummary[] = [];
   for (const uid of [...new Set(uids)].sort((a, b) => a - b)) {
-    const row = statement.get(f.id, uid) as (MessageRow & { envelope: string; body_structure: string }) | undefined;
+    const row = select.get(f.id, uid) as (MessageRow & { envelope: string; body_structure: string }) | undefined;
     if (row) result.push({ ...toMeta(row), envelope: JSON.parse(row.envelope), bodyStructure: JSON.parse(row.body_structure) });
   }
   return result;
@@ -90,8 +90,7 @@ export function summaries(db: SqliteDatabase, folder: string, uids: number[]): M
 
 export function readRaw(db: SqliteDatabase, folder: string, uid: number): Buffer {
   const f = getFolder(db, folder);
-  const row = db
-    .prepare('select c.raw from messages m join contents c on c.id = m.content_id where m.folder_id = ? and m.uid = ?')
+  const row = statement(db, 'select c.raw from messages m join contents c on c.id = m.content_id where m.folder_id = ? and m.uid = ?')
     .get(f.id, uid) as { raw: Buffer } | undefined;
   if (!row) throw new NotFoundError('no such message');
   try {
@@ -114,8 +113,8 @@ export function setFlags(
   const changed: FlagChange[] = [];
   const failedModified: number[] = [];
   db.transaction(() => {
-    const select = db.prepare('select * from messages where folder_id = ? and uid = ?');
-    const update = db.prepare('update messages set flags = ?, modseq = ?, recent = 0 where folder_id = ? and uid = ?');
+    const select = statement(db, 'select * from messages where folder_id = ? and uid = ?');
+    const update = statement(db, 'update messages set flags = ?, modseq = ?, recent = 0 where folder_id = ? and uid = ?');
     for (const uid of [...new Set(uids)].sort((a, b) => a - b)) {
       const row = select.get(f.id, uid) as MessageRow | undefined;
       if (!row) continue;
@@ -152,8 +151,8 @@ export function copyMessages(db: SqliteDatabase, folder: string, uids: number[],
   const target = getFolder(db, destination);
   const mapping = new Map<number, number>();
   db.transaction(() => {
-    const select = db.prepare('select * from messages where folder_id = ? and uid = ?');
-    const insert = db.prepare(
+    const select = statement(db, 'select * from messages where folder_id = ? and uid = ?');
+    const insert = statement(db, 
       'insert into messages (folder_id, uid, modseq, flags, internal_date, size, content_id) values (?, ?, ?, ?, ?, ?, ?)',
     );
     for (const uid of [...new Set(uids)].sort((a, b) => a - b)) {
@@ -174,9 +173,9 @@ export function removeMessages(db: SqliteDatabase, folder: string, uids: number[
   const f = getFolder(db, folder);
   const removed: number[] = [];
   db.transaction(() => {
-    const rows = db.prepare('select uid, flags from messages where folder_id = ? order by uid').all(f.id) as Array<{ uid: number; flags: string }>;
+    const rows = statement(db, 'select uid, flags from messages where folder_id = ? order by uid').all(f.id) as Array<{ uid: number; flags: string }>;
     const wanted = uids ? new Set(uids) : undefined;
-    const del = db.prepare('delete from messages where folder_id = ? and uid = ?');
+    const del = statement(db, 'delete from messages where folder_id = ? and uid = ?');
     for (const row of rows) {
       if (wanted && !wanted.has(row.uid)) continue;
       if (onlyDeleted && !(JSON.parse(row.flags) as string[]).some((flag) => flag.toLowerCase() === '\\deleted')) continue;
@@ -191,14 +190,13 @@ export function removeMessages(db: SqliteDatabase, folder: string, uids: number[
   return removed;
 }
 
-/** FTS5 for TEXT/BODY (word and phrase matches), a substring scan of the header block for HEADER. */
+/** FTS5 for TEXT/BODY (word and phrase matches), a substring scan of the decoded header lines for HEADER. */
 export function searchText(db: SqliteDatabase, folder: string, query: { text?: string; body?: string; header?: [string, string] }): number[] {
   const f = getFolder(db, folder);
-  let uids = (db.prepare('select uid from messages where folder_id = ? order by uid').pluck().all(f.id) as number[]);
+  let uids = (statement(db, 'select uid from messages where folder_id = ? order by uid').pluck().all(f.id) as number[]);
   const ftsMatch = (expression: string) =>
     new Set(
-      db
-        .prepare('select m.uid from search s join messages m on m.content_id = s.rowid where search match ? and m.folder_id = ?')
+      statement(db, 'select m.uid from search s join messages m on m.content_id = s.rowid where search match ? and m.folder_id = ?')
         .pluck()
         .all(expression, f.id) as number[],
     );
@@ -211,9 +209,14 @@ export function searchText(db: SqliteDatabase, folder: string, query: { text?: s
     uids = uids.filter((uid) => hits.has(uid));
   }
   if (query.header) {
+    // The decoded header lines kept in the search index: no message is decompressed to search them.
     const [name, value] = query.header;
     const pattern = new RegExp(`^${escapeRegex(name)}:[^\\n]*${escapeRegex(value)}`, 'im');
-    uids = uids.filter((uid) => pattern.test(unfold(headerBlock(readRaw(db, folder, uid)).toString('utf8'))));
+    const rows = statement(db, 'select m.uid, s.headers from messages m join search s on s.rowid = m.content_id where m.folder_id = ?').all(
+      f.id,
+    ) as Array<{ uid: number; headers: string }>;
+    const hits = new Set(rows.filter((row) => pattern.test(unfold(row.headers))).map((row) => row.uid));
+    uids = uids.filter((uid) => hits.has(uid));
   }
   return uids;
 }
@@ -231,7 +234,7 @@ function unfold(headers: string): string {
 }
 
 export function quotaUsage(db: SqliteDatabase): { usedBytes: number; limitBytes: number; messages: number } {
-  const used = db.prepare('select coalesce(sum(size), 0) as bytes, count(*) as n from messages').get() as { bytes: number; n: number };
-  const limit = Number((db.prepare("select value from meta where key = 'quota_bytes'").get() as { value: string }).value);
+  const used = statement(db, 'select coalesce(sum(size), 0) as bytes, count(*) as n from messages').get() as { bytes: number; n: number };
+  const limit = Number((statement(db, "select value from meta where key = 'quota_bytes'").get() as { value: string }).value);
   return { usedBytes: used.bytes, limitBytes: limit, messages: used.n };
 }

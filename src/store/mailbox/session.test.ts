@@ -108,6 +108,10 @@ describe('MailboxSession', () => {
     expect(await session.searchText('INBOX', { header: ['x-custom', 'moon'] })).toEqual([2]);
     expect(await session.searchText('INBOX', { text: 'zebra', header: ['subject', 'lunch'] })).toEqual([]);
     expect(await session.searchText('INBOX', { text: '"quote" AND OR *' })).toEqual([]);
+    // HEADER matches the decoded value (RFC 2047 encoded words), as the user typed it.
+    await session.append('INBOX', message('=?UTF-8?B?R3LDvMOfZSBhdXMgS8O2bG4=?=', 'postcard'));
+    expect(await session.searchText('INBOX', { header: ['subject', 'Köln'] })).toEqual([3]);
+    expect(await session.searchText('INBOX', { header: ['subject', 'grüsse'] })).toEqual([]);
     await session.setFlags('INBOX', [1], 'add', ['\\Deleted']);
     await session.expunge('INBOX');
     expect(await session.searchText('INBOX', { body: 'zebra' })).toEqual([]);
