@@ -1,10 +1,7 @@
-/** The IMAP listener factory: plain (STARTTLS) or implicit TLS, on the shared network layer. */
-import type { Logger } from '../../log/logger.js';
+
 import { type Listener, startTcpListener } from '../../net/listener.js';
-import type { TlsProvider } from '../../net/tls.js';
-import type { MailboxDirectory } from '../../store/mailbox/types.js';
-import { type ConnectGuard, guardConnections } from '../../security/guard/listener-hooks.js';
-import { type LoginGuard, NO_GUARD } from '../login.js';
+import { guardConnections } from '../../security/guard/listener-hooks.js';
+import { NO_GUARD } from '../login.js';
 import type { MailAccessOptions } from '../mail-access-options.js';
 import { handleImapConnection } from './connection.js';
 import { DEFAULT_LIMITS, type ParseLimits } from './parser.js';

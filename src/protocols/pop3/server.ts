@@ -1,12 +1,9 @@
 /** The POP3 listener: line reader, STLS upgrade, timeouts; commands in session.ts. */
 import type net from 'node:net';
 import tls from 'node:tls';
-import type { Logger } from '../../log/logger.js';
 import { type Listener, startTcpListener } from '../../net/listener.js';
-import type { TlsProvider } from '../../net/tls.js';
-import type { MailboxDirectory } from '../../store/mailbox/types.js';
-import { type ConnectGuard, guardConnections } from '../../security/guard/listener-hooks.js';
-import { type LoginGuard, NO_GUARD } from '../login.js';
+import { guardConnections } from '../../security/guard/listener-hooks.js';
+import { NO_GUARD } from '../login.js';
 import type { MailAccessOptions } from '../mail-access-options.js';
 import { Pop3Session } from './session.js';
 
