@@ -1,4 +1,4 @@
-
+/** The IMAP listener factory: plain (STARTTLS) or implicit TLS, on the shared network layer. */
 import { type Listener, startTcpListener } from '../../net/listener.js';
 import { guardConnections } from '../../security/guard/listener-hooks.js';
 import { NO_GUARD } from '../login.js';
