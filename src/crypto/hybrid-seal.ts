@@ -23,39 +23,51 @@ export interface HybridSecretKey {
 }
 
 /*
- * X25519 runs in OpenSSL (node:crypto), about fifty times faster than a JavaScript ladder; keys stay
- * the raw 32 bytes of RFC 7748, wrapped in fixed DER prefixes only to hand them to OpenSSL.
+ * X25519 runs in OpenSSL (node:crypto), about forty times faster than a JavaScript ladder; keys stay
+ * the raw 32 bytes of RFC 7748. Public keys go to OpenSSL as JWK (fast to import). A secret key
+ * goes as DER from a Buffer that is zeroed at once (a JWK would leave it in an immutable string),
+ * and its KeyObject is kept for as long as that secret's buffer lives: a drain opens many
+ * messages with one key, and importing a private key costs more than the key agreement.
  */
 const PKCS8_X25519 = Buffer.from('302e020100300506032b656e04220420', 'hex');
-const SPKI_X25519 = Buffer.from('302a300506032b656e032100', 'hex');
+const privateKeys = new WeakMap<Uint8Array, KeyObject>();
 
-function x25519Keygen(): { publicKey: Uint8Array; secretKey: Uint8Array } {
-  const pair = generateKeyPairSync('x25519');
-  const secret = pair.privateKey.export({ format: 'der', type: 'pkcs8' });
-  const publicKey = pair.publicKey.export({ format: 'der', type: 'spki' }).subarray(SPKI_X25519.length);
-  const secretKey = Uint8Array.from(secret.subarray(PKCS8_X25519.length));
-  secret.fill(0);
-  return { publicKey: Uint8Array.from(publicKey), secretKey };
+function privateKeyOf(secret: Uint8Array): KeyObject {
+  let key = privateKeys.get(secret);
+  if (!key) {
+    const der = Buffer.concat([PKCS8_X25519, secret]);
+    try {
+      key = createPrivateKey({ key: der, format: 'der', type: 'pkcs8' });
+    } finally {
+      der.fill(0);
+    }
+    privateKeys.set(secret, key);
+  }
+  return key;
 }
 
-function x25519Shared(secretKey: Uint8Array, publicKey: Uint8Array): Buffer {
-  const der = Buffer.concat([PKCS8_X25519, secretKey]);
-  let privateKey: KeyObject;
-  try {
-    privateKey = createPrivateKey({ key: der, format: 'der', type: 'pkcs8' });
-  } finally {
-    der.fill(0);
-  }
-  const peer = createPublicKey({ key: Buffer.concat([SPKI_X25519, publicKey]), format: 'der', type: 'spki' });
-  return diffieHellman({ privateKey, publicKey: peer });
+/** Drops the OpenSSL copy of a secret key before its buffer is zeroed (when a mailbox closes). */
+export function forgetSecretKey(secretKey: HybridSecretKey): void {
+  privateKeys.delete(secretKey.x25519);
+}
+
+function publicKeyOf(raw: Uint8Array): KeyObject {
+  return createPublicKey({ key: { kty: 'OKP', crv: 'X25519', x: Buffer.from(raw).toString('base64url') }, format: 'jwk' });
+}
+
+function rawPublic(key: KeyObject): Uint8Array {
+  return Buffer.from(key.export({ format: 'jwk' }).x ?? '', 'base64url');
 }
 
 export function generateHybridKeyPair(): { publicKey: HybridPublicKey; secretKey: HybridSecretKey } {
-  const x = x25519Keygen();
+  const x = generateKeyPairSync('x25519');
+  const der = x.privateKey.export({ format: 'der', type: 'pkcs8' });
+  const secret = Uint8Array.from(der.subarray(PKCS8_X25519.length));
+  der.fill(0);
   const kem = ml_kem768.keygen();
   return {
-    publicKey: { x25519: x.publicKey, mlkem: kem.publicKey },
-    secretKey: { x25519: x.secretKey, mlkem: kem.secretKey },
+    publicKey: { x25519: rawPublic(x.publicKey), mlkem: kem.publicKey },
+    secretKey: { x25519: secret, mlkem: kem.secretKey },
   };
 }
 
@@ -69,13 +81,15 @@ function derive(xShared: Uint8Array, kemShared: Uint8Array, ephemeral: Uint8Arra
 }
 
 export function sealTo(recipient: HybridPublicKey, plaintext: Uint8Array): Buffer {
-  const ephemeral = x25519Keygen();
-  const xShared = x25519Shared(ephemeral.secretKey, recipient.x25519);
+  // The ephemeral secret never leaves OpenSSL.
+  const ephemeral = generateKeyPairSync('x25519');
+  const ephemeralPublic = rawPublic(ephemeral.publicKey);
+  const xShared = diffieHellman({ privateKey: ephemeral.privateKey, publicKey: publicKeyOf(recipient.x25519) });
   const { cipherText, sharedSecret } = ml_kem768.encapsulate(recipient.mlkem);
-  const key = derive(xShared, sharedSecret, ephemeral.publicKey, cipherText, recipient);
-  const header = Buffer.concat([Buffer.from([VERSION]), ephemeral.publicKey, cipherText]);
+  const key = derive(xShared, sharedSecret, ephemeralPublic, cipherText, recipient);
+  const header = Buffer.concat([Buffer.from([VERSION]), ephemeralPublic, cipherText]);
   const box = aeadSeal(key, plaintext, header);
-  for (const secret of [key, xShared, sharedSecret, ephemeral.secretKey]) secret.fill(0);
+  for (const secret of [key, xShared, sharedSecret]) secret.fill(0);
   return Buffer.concat([header, box]);
 }
 
@@ -87,7 +101,7 @@ export function openSealed(secretKey: HybridSecretKey, publicKey: HybridPublicKe
   const kemCt = data.subarray(1 + X_PUB, 1 + X_PUB + KEM_CT);
   let xShared: Buffer;
   try {
-    xShared = x25519Shared(secretKey.x25519, ephemeral);
+    xShared = diffieHellman({ privateKey: privateKeyOf(secretKey.x25519), publicKey: publicKeyOf(ephemeral) });
   } catch {
     return undefined; // a low-order point: OpenSSL refuses the all-zero secret
   }

@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import type { HybridPublicKey, HybridSecretKey } from '../../crypto/hybrid-seal.js';
-import { openSealed } from '../../crypto/hybrid-seal.js';
+import { forgetSecretKey, openSealed } from '../../crypto/hybrid-seal.js';
 import type { SecretKey } from '../../crypto/secret-key.js';
 import type { SqliteDatabase } from '../encrypted-sqlite.js';
 import { folderFor, getFolder } from './folder-ops.js';
@@ -139,6 +139,7 @@ export class OpenMailbox {
       this.db.close();
     } finally {
       this.dataKey.dispose();
+      forgetSecretKey(this.secretKey);
       this.secretKey.x25519.fill(0);
       this.secretKey.mlkem.fill(0);
     }
