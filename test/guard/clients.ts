@@ -91,3 +91,10 @@ export function droppedSilently(port: number, localAddress: string): Promise<boo
     socket.once('close', () => resolve(received === 0));
   });
 }
+
+/** The last line of an SMTP reply (continuation lines skipped), or '(closed)'. */
+export async function smtpReply(client: LineClient): Promise<string> {
+  let line = await client.next();
+  while (line !== undefined && /^\d{3}-/.test(line)) line = await client.next();
+  return line ?? '(closed)';
+}

@@ -1,18 +1,12 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { redisStateConfig } from '../kit/redis.js';
 import { type MxFixture, OUR_DOMAIN, startMxFixture } from '../mx/fixture.js';
-import { connectLines, httpsStatus, type LineClient } from './clients.js';
+import { connectLines, httpsStatus, smtpReply as reply } from './clients.js';
 
 // The real MX listener: unknown recipients are reported to the guard, which cuts the walker off.
 const WALKER = '127.3.0.4';
 const HONEST = '127.4.0.8';
 const PER_CONNECTION = 10;
-
-async function reply(client: LineClient): Promise<string> {
-  let line = await client.next();
-  while (line !== undefined && /^\d{3}-/.test(line)) line = await client.next();
-  return line ?? '(closed)';
-}
 
 describe.each(['memory', 'redis'] as const)('recipient enumeration on %s state', (backend) => {
   let mx: MxFixture;

@@ -1,19 +1,13 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { redisStateConfig } from '../kit/redis.js';
 import { type MxFixture, OUR_DOMAIN, startMxFixture } from '../mx/fixture.js';
-import { connectLines, type LineClient } from './clients.js';
+import { connectLines, type LineClient, smtpReply as reply } from './clients.js';
 
 // The real MX counts accepted messages per client IP and per envelope sender domain.
 const FLOODER = '127.7.0.4';
 const ELSEWHERE = '127.7.1.4';
 const PER_IP = 3;
 const PER_DOMAIN = 5;
-
-async function reply(client: LineClient): Promise<string> {
-  let line = await client.next();
-  while (line !== undefined && /^\d{3}-/.test(line)) line = await client.next();
-  return line ?? '(closed)';
-}
 
 /** One SMTP transaction on an open session; returns the reply to the end of DATA. */
 async function sendOne(client: LineClient, from: string, n: number): Promise<string> {
