@@ -111,7 +111,7 @@ describe('forwarding a copy: SRS, ARC, DKIM, DMARC rewrite', () => {
       hostname: 'mx.sealmail.test',
       resolve: resolver.resolve as never,
     });
-    expect(verified.findings.map((f) => `${f.check}=${f.result}`)).toEqual(['spf=pass', 'dkim=pass', 'dmarc=pass', 'arc=none']);
+    expect(verified.findings.map((f) => `${f.check}=${f.result}`), JSON.stringify(verified.findings)).toEqual(['spf=pass', 'dkim=pass', 'dmarc=pass', 'arc=none']);
     const prepared = Buffer.concat([Buffer.from(`${verified.headers.join('\r\n')}\r\n`), raw]);
     const arc = createArcSealer(loadArcKey(dataDir, masterKey, 'mx.sealmail.test'));
     return forwardCopy(
