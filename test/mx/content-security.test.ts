@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eicar, startClamd, type TestClamd } from '../kit/clamd.js';
 import { buildMessage } from '../kit/messages.js';
-import { type MxFixture, OUR_DOMAIN, senderDomain, startMxFixture } from './fixture.js';
+import { type MxFixture, OUR_DOMAIN, senderDomain, readMailboxFolder, startMxFixture } from './fixture.js';
 import { grepTree } from './grep-tree.js';
 import { lastReply, swaks } from './swaks.js';
 
@@ -47,17 +47,7 @@ describe('MX content security: antivirus and spam at DATA', () => {
   const send = (to: string, raw: Buffer) =>
     swaks(['--server', `127.0.0.1:${mx.port}`, '--ehlo', 'mail.sender.test', '--from', 'alice@sender.test', '--to', to, '--data', '-'], raw.toString('latin1'));
 
-  const readFolder = async (use: '\\Inbox' | '\\Junk') => {
-    const session = await mx.server.server.context.mailboxes.unlock(BOX, PASSWORD);
-    if (!session) throw new Error('mailbox did not unlock');
-    try {
-      const folder = await session.folderFor(use);
-      const list = await session.list(folder);
-      return Promise.all(list.map(async (m) => (await session.read(folder, m.uid)).toString()));
-    } finally {
-      await session.close();
-    }
-  };
+  const readFolder = (use: '\\Inbox' | '\\Junk') => readMailboxFolder(mx, BOX, PASSWORD, use);
   const everywhere = async () => [...(await readFolder('\\Inbox')), ...(await readFolder('\\Junk'))].join('\n');
 
   it('an EICAR attachment is refused with 554 5.7.1 at DATA and nothing is stored or forwarded', async () => {

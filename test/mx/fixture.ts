@@ -72,3 +72,16 @@ export async function startMxFixture(
     },
   };
 }
+
+/** Every message in one special-use folder of a mailbox on the fixture's server, as text. */
+export async function readMailboxFolder(mx: MxFixture, address: string, password: string, use: '\\Inbox' | '\\Junk'): Promise<string[]> {
+  const session = await mx.server.server.context.mailboxes.unlock(address, password);
+  if (!session) throw new Error('mailbox did not unlock');
+  try {
+    const folder = await session.folderFor(use);
+    const list = await session.list(folder);
+    return Promise.all(list.map(async (m) => (await session.read(folder, m.uid)).toString()));
+  } finally {
+    await session.close();
+  }
+}

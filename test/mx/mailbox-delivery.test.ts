@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HOSTNAME, type MxFixture, OUR_DOMAIN, senderDomain, startMxFixture } from './fixture.js';
+import { HOSTNAME, type MxFixture, OUR_DOMAIN, senderDomain, readMailboxFolder, startMxFixture } from './fixture.js';
 import { grepTree } from './grep-tree.js';
 import { lastReply, swaks } from './swaks.js';
 
@@ -19,17 +19,7 @@ describe('MX delivery into encrypted mailboxes', () => {
     await mx?.close();
   });
 
-  const readFolder = async (use: '\\Inbox' | '\\Junk') => {
-    const session = await mx.server.server.context.mailboxes.unlock(`box@${OUR_DOMAIN}`, PASSWORD);
-    if (!session) throw new Error('mailbox did not unlock');
-    try {
-      const folder = await session.folderFor(use);
-      const list = await session.list(folder);
-      return Promise.all(list.map(async (m) => (await session.read(folder, m.uid)).toString()));
-    } finally {
-      await session.close();
-    }
-  };
+  const readFolder = (use: '\\Inbox' | '\\Junk') => readMailboxFolder(mx, `box@${OUR_DOMAIN}`, PASSWORD, use);
 
   it('answers 250 once sealed into the spool; the stored copy carries our trace and Authentication-Results', async () => {
     const result = await swaks([

@@ -1,10 +1,9 @@
 /** The POP3 listener: line reader, STLS upgrade, timeouts; commands in session.ts. */
 import type net from 'node:net';
 import tls from 'node:tls';
-import { type Listener, startTcpListener } from '../../net/listener.js';
-import { guardConnections } from '../../security/guard/listener-hooks.js';
+import type { Listener } from '../../net/listener.js';
 import { NO_GUARD } from '../login.js';
-import type { MailAccessOptions } from '../mail-access-options.js';
+import { type MailAccessOptions, startMailAccessListener } from '../mail-access-options.js';
 import { Pop3Session } from './session.js';
 
 export interface Pop3ServerOptions extends MailAccessOptions {
@@ -15,16 +14,9 @@ const MAX_LINE = 1024;
 
 export function createPop3Server(options: Pop3ServerOptions): Promise<Listener> {
   const name = options.implicitTls ? 'pop3s' : 'pop3';
-  return startTcpListener({
-    name,
-    host: options.host,
-    port: options.port,
-    log: options.log,
-    tls: options.implicitTls ? options.tls : undefined,
-    onConnection: guardConnections(options.connectGuard, name, options.log, (reason) => `-ERR [SYS/TEMP] ${reason}\r\n`, (socket) =>
-      handlePop3Connection(socket, options),
-    ),
-  });
+  return startMailAccessListener(options, name, options.log, (reason) => `-ERR [SYS/TEMP] ${reason}\r\n`, (socket) =>
+    handlePop3Connection(socket, options),
+  );
 }
 
 function handlePop3Connection(socket: net.Socket, options: Pop3ServerOptions): void {

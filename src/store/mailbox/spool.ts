@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import Database from 'better-sqlite3-multiple-ciphers';
 import { AppError } from '../../core/errors.js';
+import { statement } from './statements.js';
 
 /**
  * The sealed spool: mail delivered while its mailbox is locked. Rows hold only ciphertext sealed
@@ -37,7 +38,7 @@ export class Spool {
   append(data: Buffer): string {
     const id = randomBytes(16).toString('hex');
     try {
-      this.db.prepare('insert into sealed (id, received_at, data) values (?, ?, ?)').run(id, Date.now(), data);
+      statement(this.db, 'insert into sealed (id, received_at, data) values (?, ?, ?)').run(id, Date.now(), data);
     } catch (error) {
       throw storeFailure(error, 'mailbox spool cannot store the message');
     }
@@ -45,7 +46,7 @@ export class Spool {
   }
 
   count(): number {
-    return (this.db.prepare('select count(*) as n from sealed').get() as { n: number }).n;
+    return (statement(this.db, 'select count(*) as n from sealed').get() as { n: number }).n;
   }
 
   /** Oldest first, up to `maxBytes` of sealed data per batch (at least one row). */
