@@ -36,6 +36,12 @@ const SYNC_OVERLAP_MS = 60_000;
 export class BanRegistry {
   private readonly clock: () => number;
   private syncedUpTo = '';
+  /**
+   * The version (updatedAt) of each row this node last applied. The sync window overlaps, so rows
+   * come back: applying one again would undo a later unban another node made directly in shared
+   * state (Redis), when that node keeps its own control store.
+   */
+  private readonly applied = new Map<string, string>();
 
   constructor(private readonly deps: BanRegistryDeps) {
     this.clock = deps.clock ?? Date.now;
@@ -62,7 +68,8 @@ export class BanRegistry {
     const ttlMs = options.ttlS * 1000;
     if (options.renew) await this.deps.state.set(KEY + address, value, ttlMs);
     else if (!(await this.deps.state.setIfAbsent(KEY + address, value, ttlMs))) return false;
-    await this.deps.bans.put({ ip: address, reason: options.reason, actor: options.actor, expiresAt: until });
+    const record = await this.deps.bans.put({ ip: address, reason: options.reason, actor: options.actor, expiresAt: until });
+    this.applied.set(address, record.updatedAt);
     await this.deps.audit.record({
       actor: options.actor,
       action: 'guard.ban',
@@ -99,6 +106,7 @@ export class BanRegistry {
     const rows = await this.deps.bans.changedSince(since);
     let applied = 0;
     for (const row of rows) {
+      if (this.applied.get(row.ip) === row.updatedAt) continue;
       const remaining = Date.parse(row.expiresAt) - now;
       if (row.removed || remaining <= 0 || this.deps.allow.has(row.ip)) {
         await this.deps.state.delete(KEY + row.ip);
@@ -107,8 +115,10 @@ export class BanRegistry {
         await this.deps.state.set(KEY + row.ip, value, remaining);
       }
       applied++;
+      this.applied.set(row.ip, row.updatedAt);
       if (row.updatedAt > this.syncedUpTo) this.syncedUpTo = row.updatedAt;
     }
+    for (const [ip, version] of this.applied) if (version < since) this.applied.delete(ip);
     if (!this.syncedUpTo) this.syncedUpTo = new Date(now).toISOString();
     return applied;
   }

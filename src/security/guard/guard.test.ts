@@ -136,6 +136,16 @@ describe.each(BACKENDS)('guard on %s state', (backend) => {
     expect(await fx.guard.bans.unban(ATTACKER, 'cli')).toBe(false);
   });
 
+  it('does not bring back a ban that another node lifted in the shared state', async () => {
+    fx = await guardFixture(backend);
+    await fx.guard.bans.ban(ATTACKER, { reason: 'trap', actor: 'guard', ttlS: 600, renew: false });
+    await fx.guard.bans.sync();
+    // A node with its own control store lifts the ban where both nodes look: the state store.
+    await fx.state.delete(`ban:${ATTACKER}`);
+    await fx.guard.bans.sync();
+    expect(await fx.guard.isBanned(ATTACKER)).toBe(false);
+  });
+
   it('lets a ban expire with its TTL', async () => {
     fx = await guardFixture(backend);
     await fx.guard.bans.ban(ATTACKER, { reason: 'manual', actor: 'test', ttlS: 1, renew: true });
