@@ -33,7 +33,7 @@ describe('sealmail scan', () => {
     expect(['junk', 'reject']).toContain(second.action);
     const results = second.phishing.map((f: { result: string }) => f.result);
     expect(results).toEqual(
-      expect.arrayContaining(['DISPLAY_NAME_BRAND_MISMATCH', 'URL_IP_LITERAL', 'LINK_TEXT_DOMAIN_MISMATCH']),
+      expect.arrayContaining(['DISPLAY_NAME_BRAND_MISMATCH', 'URL_IP_LITERAL', 'LINK_TEXT_BRAND_MISMATCH']),
     );
     for (const finding of second.phishing) expect(Object.keys(finding).sort()).toEqual(['check', 'detail', 'result']);
   });

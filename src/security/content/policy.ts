@@ -24,7 +24,8 @@ export const DEFAULT_POINTS: Record<string, number> = {
   BRAND_IN_DOMAIN_NAME: 2,
   MIXED_SCRIPT_TEXT: 4,
   MIXED_SCRIPT_BODY: 2,
-  LINK_TEXT_DOMAIN_MISMATCH: 3,
+  LINK_TEXT_BRAND_MISMATCH: 3,
+  LINK_TEXT_DOMAIN_MISMATCH: 1.5,
   URL_IP_LITERAL: 3,
   URL_SHORTENER: 1.5,
   BODY_CREDENTIAL_FORM: 4,
@@ -50,13 +51,18 @@ export interface PolicySettings {
 
 /**
  * The classifier's say, in points: from -5 (surely ham) to +10 (surely spam or phish).
- * P(not ham) = 0.8 alone reaches the default junk score of 5.
+ * P(not ham) = 0.76 alone reaches the default junk score of 5: in 5-fold cross-validation on
+ * the corpus's train split, the most spam caught while at most 0.5 % of ham is.
+ * A message with fewer than FULL_EVIDENCE known tokens (a two-line note) gets a proportionally
+ * smaller say: a handful of tokens is thin evidence, however confident the model sounds.
  */
 export function classifierPoints(prediction: Prediction): number {
-  if (prediction.known < 3) return 0;
   const bad = 1 - prediction.probabilities[0];
-  return Math.round(Math.max(-5, Math.min(10, (bad - 0.6) * 25)) * 10) / 10;
+  const evidence = Math.min(1, prediction.known / FULL_EVIDENCE);
+  return Math.round(Math.max(-5, Math.min(10, (bad - 0.56) * 25)) * evidence * 10) / 10;
 }
+
+const FULL_EVIDENCE = 20;
 
 /** The user's own model (from their Junk moves): up to ±5 once it has seen a few messages. */
 export function personalPoints(personal: Classification | undefined): number {

@@ -61,10 +61,26 @@ describe('phishing checks', () => {
   it('flags link text that shows one domain while the href goes to another', async () => {
     const html = '<a href="http://evil.example.net/login">https://www.mybank.de/login</a>';
     const result = await findings({ html });
-    expect(result.find((f) => f.result === 'LINK_TEXT_DOMAIN_MISMATCH')?.detail).toBe(
+    expect(result.find((f) => f.result === 'LINK_TEXT_BRAND_MISMATCH')?.detail).toBe(
       'text shows mybank.de, link goes to example.net',
     );
+    const plain = await findings({ html: '<a href="http://evil.example.net/x">www.techjournal.com</a>' });
+    expect(plain.find((f) => f.result === 'LINK_TEXT_DOMAIN_MISMATCH')?.detail).toBe(
+      'text shows techjournal.com, link goes to example.net',
+    );
     expect(await codes({ html: '<a href="https://www.mybank.de/a">www.mybank.de</a>' })).toEqual([]);
+  });
+
+  it("lets a newsletter count clicks through the sender's own domain, unless the text shows a protected name", async () => {
+    const from = 'News <dispatch@newsletter.online-news.net>';
+    const tracked = '<a href="http://clickthru.online-news.net/c?q=1">www.techjournal.com</a>';
+    expect(await codes({ from, html: tracked })).not.toContain('LINK_TEXT_DOMAIN_MISMATCH');
+    const brand = '<a href="http://clickthru.online-news.net/c?q=1">www.paypal.com</a>';
+    expect(await codes({ from, html: brand })).toContain('LINK_TEXT_BRAND_MISMATCH');
+    const ours = '<a href="http://clickthru.online-news.net/c?q=1">www.mybank.de</a>';
+    expect(await codes({ from, html: ours })).toContain('LINK_TEXT_BRAND_MISMATCH');
+    const elsewhere = '<a href="http://clickthru.tracker-elsewhere.net/c?q=1">www.techjournal.com</a>';
+    expect(await codes({ from, html: elsewhere })).toContain('LINK_TEXT_DOMAIN_MISMATCH');
   });
 
   it('flags IP-literal and shortener URLs', async () => {

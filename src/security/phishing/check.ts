@@ -62,10 +62,16 @@ export function phishingFindings(message: ParsedMessage, context: PhishingContex
     if (isIpLiteral(host)) add('URL_IP_LITERAL', host);
     if (SHORTENERS.has(registrable(host)) || SHORTENERS.has(host)) add('URL_SHORTENER', host);
     const shown = DOMAIN_IN_TEXT.exec(link.text)?.[1]?.toLowerCase();
-    if (shown && !isIpLiteral(host) && looksLikeHostname(shown) && registrable(shown) !== registrable(host)) {
-      add('LINK_TEXT_DOMAIN_MISMATCH', `text shows ${registrable(shown)}, link goes to ${registrable(host)}`);
-    }
-    if (isIpLiteral(host) && shown) add('LINK_TEXT_DOMAIN_MISMATCH', `text shows ${shown}, link goes to ${host}`);
+    if (!shown || !looksLikeHostname(shown)) continue;
+    const target = isIpLiteral(host) ? host : registrable(host);
+    if (registrable(shown) === target) continue;
+    // Text that shows a brand or one of our domains while the link goes elsewhere is the phisher's
+    // trick; other mismatches are mostly newsletters' click trackers, and weigh less.
+    const showsProtected = protectedLabels.has(skeleton(registrable(shown).split('.')[0] ?? ''));
+    // A newsletter that counts clicks through its own (From) domain deceives no one.
+    if (!showsProtected && target === fromRegistrable) continue;
+    const detail = `text shows ${isIpLiteral(host) ? shown : registrable(shown)}, link goes to ${target}`;
+    add(showsProtected ? 'LINK_TEXT_BRAND_MISMATCH' : 'LINK_TEXT_DOMAIN_MISMATCH', detail);
   }
   for (const host of hosts) {
     const listed = context.badDomains.match(host);

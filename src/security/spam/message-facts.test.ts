@@ -32,4 +32,34 @@ describe('message facts (how a message was made)', () => {
     for (const mark of ['date:no-dow', 'mid:bare-host', 'to:many:lots', 'ss:bang']) expect(found).not.toContain(mark);
     expect(found.filter((f) => f.startsWith('ht:') || f.startsWith('ha:'))).toEqual([]);
   });
+
+  it("reads the sending software's own fields and the shapes of its identifiers, not the route's", async () => {
+    const raw = [
+      'Received: from relay.isp.example by mx.example; Sun, 29 Nov 2026 10:00:00 +0000',
+      'Return-Path: <bounce-77@bulk.example>',
+      'From: deals@bulk.example',
+      'Reply-To: offers2026@replies.bulk.example',
+      'To: you@x.example',
+      'Subject: hello',
+      'X-Mailer: Microsoft Outlook Express 6.00.2600.0000',
+      'X-Priority: 3',
+      'Message-ID: <000a01c24a99$f8570760$603a2f18@mailer.bulk.example>',
+      'Content-Type: multipart/alternative; boundary="----=_NextPart_000_0027_01C24A78.6D4710A0"',
+      '',
+      '------=_NextPart_000_0027_01C24A78.6D4710A0',
+      'Content-Type: text/plain',
+      '',
+      'hi',
+      '------=_NextPart_000_0027_01C24A78.6D4710A0--',
+    ].join('\r\n');
+    const found = await facts(raw);
+    expect(found).toEqual(
+      expect.arrayContaining([
+        'hn:x-mailer', 'hn:x-priority', 'hn:reply-to', 'hv:x-mailer:outlook', 'hv:x-mailer:9.99.9999.9999',
+        'hv:reply-to:bulk.example', 'hv:reply-to-local:offers9',
+        'midl:9a9a9a9$a9$9a9a9', 'midlen:30', 'bnd:----=_AaAa_9_9_9A9A9.9A9',
+      ]),
+    );
+    expect(found.filter((f) => /received|return-path|relay|isp/.test(f))).toEqual([]);
+  });
 });

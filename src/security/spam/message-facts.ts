@@ -1,14 +1,59 @@
 import type { ParsedMessage } from '../content/types.js';
 
 /**
- * Tokens for how a message was made rather than what it says: the HTML it is dressed in and
- * the header fields its sender wrote (Date, Message-ID, To, charset). Bulk mailers give
- * themselves away here even when their words read like a newsletter. Fields added on the
- * way (Received, Return-Path's relays, X-* annotations of the receiving side) are left out:
- * they describe the route and the collecting mailbox, not the sender.
+ * Tokens for how a message was made rather than what it says: the HTML it is dressed in, the
+ * header fields its sender's software wrote (Date, Message-ID, To, charset, X-Mailer…) and the
+ * shapes of the identifiers it generated. Bulk mailers give themselves away here even when
+ * their words read like a newsletter. Fields added on the way (Received, Return-Path,
+ * Delivered-To, X-* annotations of relays, lists and the receiving side) are left out: they
+ * describe the route and the collecting mailbox, not the sender.
  */
 export function messageFacts(message: ParsedMessage): string[] {
-  return [...htmlFacts(message.html), ...senderFacts(message)];
+  return [...htmlFacts(message.html), ...senderFacts(message), ...softwareFacts(message), ...shapeFacts(message)];
+}
+
+/** Fields only the sending software writes: which are present, and what the telling ones say. */
+const SENDER_FIELDS = [
+  'x-mailer', 'user-agent', 'x-priority', 'x-msmail-priority', 'x-mimeole', 'importance', 'organization', 'reply-to',
+  'disposition-notification-to', 'x-accept-language', 'content-class', 'thread-index', 'thread-topic', 'x-face',
+  'x-url', 'mail-followup-to', 'mail-reply-to', 'comments', 'keywords', 'x-library', 'x-sender', 'x-originating-ip',
+  'errors-to', 'sender', 'x-confirm-reading-to', 'return-receipt-to', 'x-unsent', 'content-language',
+  'x-mailer-version', 'x-info', 'x-abuse', 'x-complaints-to', 'x-report-abuse', 'x-campaign', 'x-job', 'x-server',
+  'x-sent', 'x-ip', 'x-antiabuse', 'x-mail-format', 'x-message-id', 'x-list-unsubscribe',
+];
+const SENDER_FIELD_WORDS = ['x-mailer', 'user-agent', 'x-mimeole', 'organization', 'x-priority', 'x-msmail-priority', 'importance', 'content-class'];
+const FIELD_WORD = /[a-z0-9][a-z0-9._-]{1,30}/g;
+
+function softwareFacts(message: ParsedMessage): string[] {
+  const facts = SENDER_FIELDS.filter((name) => message.headers.has(name)).map((name) => `hn:${name}`);
+  for (const name of SENDER_FIELD_WORDS) {
+    const words = message.headers.get(name)?.[0]?.toLowerCase().match(FIELD_WORD) ?? [];
+    // version numbers differ by build, not by sender: 6.00.2600 and 6.00.2800 are one mailer
+    for (const word of words.slice(0, 12)) facts.push(`hv:${name}:${word.replace(/\d/g, '9')}`);
+  }
+  if (message.replyToDomain) facts.push(`hv:reply-to:${message.replyToDomain.split('.').slice(-2).join('.')}`);
+  const replyToLocal = /([^<\s@]+)@/.exec(message.headers.get('reply-to')?.[0] ?? '')?.[1];
+  if (replyToLocal) facts.push(`hv:reply-to-local:${replyToLocal.toLowerCase().replace(/\d+/g, '9').slice(0, 20)}`);
+  return facts;
+}
+
+/**
+ * The shapes of the identifiers the sending software made up (Message-ID's left part, the MIME
+ * boundary): letters, digits and punctuation in the order it writes them, never their random
+ * content. Each mass mailer has its own.
+ */
+function shapeFacts(message: ParsedMessage): string[] {
+  const facts: string[] = [];
+  const id = message.headers.get('message-id')?.[0] ?? '';
+  const left = id.replace(/^\s*</, '').split('@')[0] ?? '';
+  if (left) facts.push(`midl:${shape(left)}`, `midlen:${Math.min(60, Math.round(left.length / 5) * 5)}`);
+  const boundary = /boundary="?([^";]+)/i.exec(message.headers.get('content-type')?.[0] ?? '')?.[1];
+  if (boundary) facts.push(`bnd:${shape(boundary)}`);
+  return facts;
+}
+
+function shape(value: string): string {
+  return value.replace(/[A-Z]+/g, 'A').replace(/[a-z]+/g, 'a').replace(/\d+/g, '9').slice(0, 24);
 }
 
 /** HTML looked at for tags: bulk-mail markup shows in the opening part */
@@ -63,10 +108,7 @@ function senderFacts(message: ParsedMessage): string[] {
   return facts;
 }
 
-/**
- * Where the sender's Message-ID says it was made: no host, a bare host name, or the From domain.
- * Its left part is random by design, so it is not read: the same message must score the same.
- */
+/** Where the sender's Message-ID says it was made: no host, a bare host name, or the From domain. */
 function messageIdFacts(id: string, fromDomain: string | undefined): string[] {
   if (!id) return [];
   const facts: string[] = [];
