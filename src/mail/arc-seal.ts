@@ -66,6 +66,8 @@ export function createArcSealer(key: ArcKey): ArcSealer {
         privateKey: key.privateKeyPem,
         authResults: chain.authResults,
         cv: chain.cv,
+        // one clock reading for the whole set (see dkim-signer.ts)
+        signTime: new Date(),
       } as never);
       return Buffer.concat([headers, raw]);
     },

@@ -53,6 +53,9 @@ export function createDkimSigner(options: DkimSignerOptions): DkimSigner & { cle
       if (keys.length === 0) return raw;
       const result = await dkimSign(raw, {
         canonicalization: 'relaxed/relaxed',
+        // Without it mailauth reads the clock twice, for the signed header and for the written one:
+        // a signature that straddles a half second then carries a t= it was not made over.
+        signTime: new Date(),
         signatureData: keys.map((k) => ({
           signingDomain: domain,
           selector: k.selector,

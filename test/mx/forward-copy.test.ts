@@ -61,7 +61,7 @@ describe('forwarding a copy: SRS, ARC, DKIM, DMARC rewrite', () => {
   const log = createLogger({ level: 'silent' });
   const dkim: DkimSigner = {
     async sign(raw, domain) {
-      const { signatures } = await dkimSign(raw, { signatureData: [{ signingDomain: domain, selector: 'fw', privateKey: forwardKey.pem }] } as never);
+      const { signatures } = await dkimSign(raw, { signTime: new Date(), signatureData: [{ signingDomain: domain, selector: 'fw', privateKey: forwardKey.pem }] } as never);
       return Buffer.concat([Buffer.from(signatures), raw]);
     },
   };
@@ -96,7 +96,7 @@ describe('forwarding a copy: SRS, ARC, DKIM, DMARC rewrite', () => {
     const body = Buffer.from(
       `From: Alice <alice@sender.test>\r\nTo: bob@fwd.test\r\nSubject: ${subject}\r\nMessage-ID: <${subject}@sender.test>\r\n\r\nHello Bob.\r\n`,
     );
-    const { signatures } = await dkimSign(body, { signatureData: [{ signingDomain: 'sender.test', selector: 's1', privateKey: senderKey.pem }] } as never);
+    const { signatures } = await dkimSign(body, { signTime: new Date(), signatureData: [{ signingDomain: 'sender.test', selector: 's1', privateKey: senderKey.pem }] } as never);
     return Buffer.concat([Buffer.from(signatures), body]);
   };
 
