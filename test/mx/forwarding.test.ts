@@ -32,8 +32,10 @@ describe('MX routing with the real outbound client and mailbox store', () => {
       mx.dns.txt(key.name, key.value);
       zone[key.name] = key.value;
     }
-    const { loadArcKey } = await import('../../src/mail/arc-seal.js');
-    zone[`arc._domainkey.${HOSTNAME}`] = loadArcKey(mx.server.dataDir, mx.server.server.context.masterKey, HOSTNAME).dnsRecord;
+    // The ARC key as `sealmail dns` tells the operator to publish it.
+    const printed = await mx.server.cli(['dns', OUR_DOMAIN, '--json']);
+    const arcRecord = (JSON.parse(printed.stdout) as Array<{ name: string; value: string }>).find((r) => r.name === `arc._domainkey.${HOSTNAME}`);
+    zone[`arc._domainkey.${HOSTNAME}`] = arcRecord?.value ?? 'missing from sealmail dns';
     const cli = async (args: string[], input?: string) => expect((await mx.server.cli(args, input)).code).toBe(0);
     await cli(['alias', 'add', `fwd@${OUR_DOMAIN}`, '--forward', 'bob@dest.test']);
     await cli(['alias', 'add', `box@${OUR_DOMAIN}`, '--mailbox', '--password-stdin'], `${PASSWORD}\n`);
