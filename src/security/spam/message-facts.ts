@@ -39,21 +39,29 @@ function softwareFacts(message: ParsedMessage): string[] {
 
 /**
  * The shapes of the identifiers the sending software made up (Message-ID's left part, the MIME
- * boundary): letters, digits and punctuation in the order it writes them, never their random
- * content. Each mass mailer has its own.
+ * boundary): its runs of digits, letters and mixed characters between the punctuation it writes,
+ * and a coarse length. A run that mixes letters and digits is one class, so a random part
+ * (hex, base36) has one shape however its characters fall: the same mailer gives the same shape.
  */
 function shapeFacts(message: ParsedMessage): string[] {
   const facts: string[] = [];
   const id = message.headers.get('message-id')?.[0] ?? '';
   const left = id.replace(/^\s*</, '').split('@')[0] ?? '';
-  if (left) facts.push(`midl:${shape(left)}`, `midlen:${Math.min(60, Math.round(left.length / 5) * 5)}`);
+  if (left) facts.push(`midl:${shape(left)}`, `midlen:${lengthClass(left.length)}`);
   const boundary = /boundary="?([^";]+)/i.exec(message.headers.get('content-type')?.[0] ?? '')?.[1];
   if (boundary) facts.push(`bnd:${shape(boundary)}`);
   return facts;
 }
 
 function shape(value: string): string {
-  return value.replace(/[A-Z]+/g, 'A').replace(/[a-z]+/g, 'a').replace(/\d+/g, '9').slice(0, 24);
+  return value
+    .slice(0, 80)
+    .replace(/[A-Za-z0-9]+/g, (run) => (/^\d+$/.test(run) ? '9' : /^[a-z]+$/.test(run) ? 'a' : /^[A-Z]+$/.test(run) ? 'A' : 'x'))
+    .slice(0, 24);
+}
+
+function lengthClass(length: number): string {
+  return length <= 8 ? 'short' : length <= 16 ? 'mid' : length <= 32 ? 'long' : 'huge';
 }
 
 /** HTML looked at for tags: bulk-mail markup shows in the opening part */

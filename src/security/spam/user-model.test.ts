@@ -46,17 +46,18 @@ describe('per-user learning', () => {
   it('moving messages into Junk raises the score of similar mail for that user only', async () => {
     const deps = contentDepsFromConfig(configSchema.parse({}));
     const { session, cleanup } = await openSession();
-    const before = await scanMessage(newsletter(9), deps);
+    const ninth = newsletter(9);
+    const before = await scanMessage(ninth, deps);
     for (let n = 1; n <= 6; n++) await learnFromMessage(session, newsletter(n), 'spam');
     await learnFromMessage(session, buildMessage({ subject: 'Lunch', text: 'Lunch on Friday at noon?\r\n' }), 'ham');
     expect(await session.getSetting(USER_MODEL_SETTING)).toContain('binarised-multinomial-naive-bayes');
     const userModel = await loadUserModel(session);
     expect(userModel?.docs).toEqual([1, 6, 0]);
-    const after = await scanMessage(newsletter(9), { ...deps, userModel: userModel! });
+    const after = await scanMessage(ninth, { ...deps, userModel: userModel! });
     expect(after.findings.find((f) => f.result === 'USER_SPAM')?.points).toBeGreaterThan(2);
     expect(after.spam.score).toBeGreaterThan(before.spam.score + 2);
     // another user (no personal model) is unaffected
-    expect((await scanMessage(newsletter(9), deps)).spam.score).toBe(before.spam.score);
+    expect((await scanMessage(ninth, deps)).spam.score).toBe(before.spam.score);
     await cleanup();
   });
 
