@@ -10,6 +10,7 @@ import { createDkimSigner } from '../../../mail/dkim-signer.js';
 import type { ControlStore } from '../../../store/control/types.js';
 import { SmtpOutboundClient } from './client.js';
 import { MtaStsResolver } from './mta-sts.js';
+import { sealedPolicyFile } from './mta-sts-cache.js';
 import { PersistentQueue } from './queue.js';
 import { QueueSpool } from './spool.js';
 import type { DkimSigner, OutboundClient } from './types.js';
@@ -53,7 +54,8 @@ export function createOutbound(deps: OutboundDeps): Outbound {
   const { config, log } = deps;
   const ca = trustedRoots(config);
   const timeoutMs = durationMs(config.delivery.timeout);
-  const mtaSts = new MtaStsResolver({ dns: deps.dns, log, ca, port: config.delivery.mta_sts_port, timeoutMs });
+  const store = sealedPolicyFile(path.join(config.data_dir, 'mta-sts-policies.enc'), deriveKey(deps.masterKey, 'mta-sts-policies'), log);
+  const mtaSts = new MtaStsResolver({ dns: deps.dns, log, ca, port: config.delivery.mta_sts_port, timeoutMs, store });
   const client = new SmtpOutboundClient({
     dns: deps.dns,
     log,

@@ -3,6 +3,7 @@ import { parsePolicy, resolvePolicy, validateMx } from 'mailauth/lib/mta-sts.js'
 import type { DnsResolver } from '../../../dns/resolver.js';
 import type { Logger } from '../../../log/logger.js';
 import { TLS_POLICY } from '../../../net/tls.js';
+import type { MtaStsPolicyStore } from './mta-sts-cache.js';
 
 export interface MtaStsPolicy {
   id: string;
@@ -21,6 +22,8 @@ export interface MtaStsOptions {
   /** 443 per RFC 8461; tests point it at their HTTPS server. */
   port?: number;
   timeoutMs?: number;
+  /** Keeps known policies across restarts; without it they live in memory only. */
+  store?: MtaStsPolicyStore;
 }
 
 const MAX_POLICY_BYTES = 64 * 1024;
@@ -30,9 +33,11 @@ const MAX_POLICY_BYTES = 64 * 1024;
  * full certificate validation (never disabled), cached by id until `max_age` runs out.
  */
 export class MtaStsResolver {
-  private readonly cache = new Map<string, MtaStsPolicy>();
+  private readonly cache: Map<string, MtaStsPolicy>;
 
-  constructor(private readonly options: MtaStsOptions) {}
+  constructor(private readonly options: MtaStsOptions) {
+    this.cache = options.store?.load() ?? new Map();
+  }
 
   /** The policy to apply to `domain`, or undefined when it has none (or none could be obtained). */
   async policyFor(domain: string): Promise<MtaStsPolicy | undefined> {
@@ -58,11 +63,20 @@ export class MtaStsResolver {
         expiresAt: Date.now() + parsed.maxAge * 1000,
       };
       this.cache.set(domain, policy);
+      this.remember();
       this.options.log.info({ domain, mode: policy.mode }, 'mta-sts policy fetched');
       return policy;
     } catch (error) {
       this.options.log.warn({ domain, reason: (error as Error).message }, 'mta-sts policy fetch failed');
       return usable;
+    }
+  }
+
+  private remember(): void {
+    try {
+      this.options.store?.save(this.cache);
+    } catch (error) {
+      this.options.log.warn({ reason: (error as Error).message }, 'mta-sts policy cache not saved');
     }
   }
 
