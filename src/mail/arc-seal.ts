@@ -1,8 +1,9 @@
 import { createCipheriv, createDecipheriv, createPublicKey, generateKeyPairSync, randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { sealMessage } from 'mailauth';
 import { deriveKey } from '../crypto/master-key.js';
+import { writeFileDurably } from '../store/durable-file.js';
 
 /**
  * ARC sealing of forwarded copies (RFC 8617). We seal as the forwarding intermediary under our own
@@ -35,8 +36,7 @@ export function loadArcKey(dataDir: string, masterKey: Buffer, hostname: string)
     const cipher = createCipheriv('aes-256-gcm', wrapKey, iv);
     const body = Buffer.concat([cipher.update(pem, 'utf8'), cipher.final()]);
     mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
-    writeFileSync(`${file}.tmp`, Buffer.concat([iv, cipher.getAuthTag(), body]), { mode: 0o600 });
-    renameSync(`${file}.tmp`, file);
+    writeFileDurably(file, Buffer.concat([iv, cipher.getAuthTag(), body]));
   }
   wrapKey.fill(0);
   const spki = createPublicKey(pem).export({ type: 'spki', format: 'der' }).toString('base64');

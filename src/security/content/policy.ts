@@ -49,6 +49,8 @@ export interface PolicySettings {
   onAntivirusError: 'tempfail' | 'accept';
 }
 
+const FULL_EVIDENCE = 20;
+
 /**
  * The classifier's say, in points: from -5 (surely ham) to +10 (surely spam or phish).
  * P(not ham) = 0.76 alone reaches the default junk score of 5: in 5-fold cross-validation on
@@ -61,8 +63,6 @@ export function classifierPoints(prediction: Prediction): number {
   const evidence = Math.min(1, prediction.known / FULL_EVIDENCE);
   return Math.round(Math.max(-5, Math.min(10, (bad - 0.56) * 25)) * evidence * 10) / 10;
 }
-
-const FULL_EVIDENCE = 20;
 
 /** The user's own model (from their Junk moves): up to ±5 once it has seen a few messages. */
 export function personalPoints(personal: Classification | undefined): number {

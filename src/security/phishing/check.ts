@@ -64,13 +64,14 @@ export function phishingFindings(message: ParsedMessage, context: PhishingContex
     const shown = DOMAIN_IN_TEXT.exec(link.text)?.[1]?.toLowerCase();
     if (!shown || !looksLikeHostname(shown)) continue;
     const target = isIpLiteral(host) ? host : registrable(host);
-    if (registrable(shown) === target) continue;
+    const shownDomain = registrable(shown);
+    if (shownDomain === target) continue;
     // Text that shows a brand or one of our domains while the link goes elsewhere is the phisher's
     // trick; other mismatches are mostly newsletters' click trackers, and weigh less.
-    const showsProtected = protectedLabels.has(skeleton(registrable(shown).split('.')[0] ?? ''));
+    const showsProtected = protectedLabels.has(skeleton(shownDomain.split('.')[0] ?? ''));
     // A newsletter that counts clicks through its own (From) domain deceives no one.
     if (!showsProtected && target === fromRegistrable) continue;
-    const detail = `text shows ${isIpLiteral(host) ? shown : registrable(shown)}, link goes to ${target}`;
+    const detail = `text shows ${isIpLiteral(host) ? shown : shownDomain}, link goes to ${target}`;
     add(showsProtected ? 'LINK_TEXT_BRAND_MISMATCH' : 'LINK_TEXT_DOMAIN_MISMATCH', detail);
   }
   for (const host of hosts) {

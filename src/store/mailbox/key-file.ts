@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { closeSync, fsyncSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, openSync, readFileSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { AppError } from '../../core/errors.js';
 import type { HybridPublicKey } from '../../crypto/hybrid-seal.js';
 import type { KdfParams } from '../../crypto/kdf.js';
+import { fsyncDir, writeFileDurably } from '../durable-file.js';
 
 /**
  * `keys.json`, the only part of a mailbox readable without a password: the Argon2id salt and
@@ -52,19 +53,8 @@ export function publicKeyOf(file: KeyFile): HybridPublicKey {
   };
 }
 
-/** Atomic and durable: temp file, fsync, rename, fsync the directory. */
 export function writeKeyFile(dir: string, file: KeyFile): void {
-  const target = path.join(dir, KEY_FILE);
-  const temp = `${target}.${randomBytes(6).toString('hex')}.tmp`;
-  const fd = openSync(temp, 'wx', 0o600);
-  try {
-    writeSync(fd, JSON.stringify(file));
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-  renameSync(temp, target);
-  fsyncDir(dir);
+  writeFileDurably(path.join(dir, KEY_FILE), JSON.stringify(file));
 }
 
 /** Crypto-shredding: overwrite the wrapped keys with random bytes, fsync, then unlink. */
@@ -85,13 +75,4 @@ export function shredKeyFile(dir: string): void {
   }
   unlinkSync(target);
   fsyncDir(dir);
-}
-
-export function fsyncDir(dir: string): void {
-  const fd = openSync(dir, 'r');
-  try {
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
 }

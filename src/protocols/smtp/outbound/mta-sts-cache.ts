@@ -1,7 +1,8 @@
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { openBytes, sealBytes } from '../../../crypto/aead.js';
 import type { Logger } from '../../../log/logger.js';
+import { writeFileDurably } from '../../../store/durable-file.js';
 import type { MtaStsPolicy } from './mta-sts.js';
 
 /** Where known MTA-STS policies outlive a restart. */
@@ -38,8 +39,7 @@ export function sealedPolicyFile(file: string, key: Buffer, log: Logger): MtaSts
         .sort(([, a], [, b]) => b.expiresAt - a.expiresAt)
         .slice(0, MAX_DOMAINS);
       mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
-      writeFileSync(`${file}.tmp`, sealBytes(key, Buffer.from(JSON.stringify(entries)), CONTEXT), { mode: 0o600 });
-      renameSync(`${file}.tmp`, file);
+      writeFileDurably(file, sealBytes(key, Buffer.from(JSON.stringify(entries)), CONTEXT));
     },
   };
 }

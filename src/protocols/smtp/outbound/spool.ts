@@ -1,7 +1,8 @@
 import { randomFillSync } from 'node:crypto';
-import { closeSync, fstatSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, fstatSync, fsyncSync, mkdirSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { openBytes, sealBytes } from '../../../crypto/aead.js';
+import { writeFileDurably } from '../../../store/durable-file.js';
 
 /**
  * Queued messages on disk: one file per queue entry, ChaCha20-Poly1305 under the queue key
@@ -16,17 +17,7 @@ export class QueueSpool {
   }
 
   write(id: string, raw: Buffer): void {
-    const file = this.file(id);
-    const temporary = `${file}.tmp`;
-    const fd = openSync(temporary, 'w', 0o600);
-    try {
-      writeSync(fd, sealBytes(this.key, raw, id));
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-    renameSync(temporary, file);
-    syncDirectory(this.dir);
+    writeFileDurably(this.file(id), sealBytes(this.key, raw, id));
   }
 
   read(id: string): Buffer {
@@ -60,14 +51,5 @@ export class QueueSpool {
   private file(id: string): string {
     if (!/^[a-z0-9-]+$/.test(id)) throw new Error('invalid queue id');
     return path.join(this.dir, `${id}.msg`);
-  }
-}
-
-function syncDirectory(dir: string): void {
-  const fd = openSync(dir, 'r');
-  try {
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
   }
 }
